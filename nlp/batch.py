@@ -1,0 +1,275 @@
+"""Batch: analyze every report under a folder, resumable, on all cores.
+
+Every input ends as a summary (``OUTDIR/<relative path>.json``) or an error record (a
+line of ``OUTDIR/errors.jsonl``); nothing is lost. Results are written by this (parent)
+process as workers finish them: each summary atomically (temp file + rename), then a
+line in the index ``OUTDIR/index.jsonl`` (path, content hash, status). A re-run skips
+every input whose path and content hash are already in the index, so a batch stopped by
+Ctrl-C or ``kill -9`` finishes the rest without redoing or duplicating anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from nlp.errors import GkError
+
+INDEX = "index.jsonl"
+ERRORS = "errors.jsonl"
+
+
+@dataclass
+class Task:
+    path: str  # as given (absolute or relative to cwd)
+    rel: str  # relative to the input folder, with '/' separators
+    sha256: str
+
+
+@dataclass
+class BatchStats:
+    total: int = 0
+    done: int = 0
+    errors: int = 0
+    skipped: int = 0
+    interrupted: bool = False
+    seconds: float = 0.0
+
+
+def iter_files(root: Path, exclude: Path | None = None) -> Iterator[Path]:
+    """Every regular, non-hidden file under root, in a stable order."""
+    exclude = exclude.resolve() if exclude else None
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        dirnames[:] = sorted(
+            d for d in dirnames if not d.startswith(".") and (exclude is None or (here / d).resolve() != exclude)
+        )
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield here / name
+
+
+def file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    """Records of a JSON Lines file; a line cut short by a crash is dropped."""
+    out: list[dict] = []
+    if not path.exists():
+        return out
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            try:
+                out.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+    return out
+
+
+def _repair_jsonl(path: Path) -> None:
+    """Cut a trailing partial line (left by kill -9) so appends start on a new line."""
+    if not path.exists():
+        return
+    with open(path, "rb+") as fh:
+        data = fh.read()
+        if data and not data.endswith(b"\n"):
+            cut = data.rfind(b"\n") + 1
+            fh.truncate(cut)
+
+
+def summary_path(out: Path, rel: str) -> Path:
+    return out / (rel + ".json")
+
+
+def _work(path: str, options: dict) -> dict:
+    """Runs in a worker: analyze one file, return its summary or error as plain data."""
+    from nlp import pipeline
+
+    try:
+        summary = pipeline.analyze(path, **options)
+        return {"ok": True, "summary": summary.to_dict()}
+    except GkError as e:
+        return {"ok": False, "error": e.to_dict()}
+    except Exception as e:  # noqa: BLE001 - a worker must report, not die
+        return {"ok": False, "error": GkError("E900", path, f"{type(e).__name__}: {e}").to_dict()}
+
+
+class Progress:
+    """A one-line progress bar on stderr (only when stderr is a terminal, unless forced)."""
+
+    def __init__(self, total: int, enabled: bool | None = None) -> None:
+        self.total = total
+        self.n = 0
+        self.errors = 0
+        self.t0 = time.monotonic()
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self._last = 0.0
+
+    def update(self, ok: bool) -> None:
+        self.n += 1
+        self.errors += 0 if ok else 1
+        now = time.monotonic()
+        if self.enabled and (now - self._last > 0.1 or self.n == self.total):
+            self._last = now
+            rate = self.n / max(now - self.t0, 1e-9)
+            width = 30
+            filled = int(width * self.n / max(self.total, 1))
+            sys.stderr.write(
+                f"\r[{'#' * filled}{'.' * (width - filled)}] {self.n}/{self.total} "
+                f"{rate:6.1f} files/s, {self.errors} errors"
+            )
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def run(
+    inputs: Path,
+    out: Path,
+    jobs: int = -1,
+    force: bool = False,
+    options: dict | None = None,
+    progress: bool | None = None,
+    on_result: Callable[[Task, dict], None] | None = None,
+) -> BatchStats:
+    """Analyze every file under ``inputs`` into ``out``; see the module docstring."""
+    options = options or {}
+    stats = BatchStats()
+    t0 = time.monotonic()
+    if not inputs.is_dir():
+        raise GkError("E001", str(inputs), "not a directory")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".gkreport-write-test"
+        probe.write_text("", encoding="utf-8")
+        probe.unlink()
+    except OSError as e:
+        raise GkError("E301", str(out), e.strerror or str(e)) from None
+    index_path, errors_path = out / INDEX, out / ERRORS
+    if force:
+        for p in (index_path, errors_path):
+            if p.exists():
+                p.unlink()
+    _repair_jsonl(index_path)
+    _repair_jsonl(errors_path)
+    done = {(r.get("path"), r.get("sha256")) for r in read_jsonl(index_path)}
+
+    tasks: list[Task] = []
+    for f in iter_files(inputs, exclude=out):
+        rel = f.relative_to(inputs).as_posix()
+        try:
+            sha = file_hash(f)
+        except OSError as e:
+            sha = ""
+            if (rel, sha) not in done:
+                tasks.append(Task(str(f), rel, sha))  # the worker reports the read error
+            continue
+        if (rel, sha) in done:
+            stats.skipped += 1
+        else:
+            tasks.append(Task(str(f), rel, sha))
+    stats.total = len(tasks) + stats.skipped
+
+    bar = Progress(len(tasks), progress)
+    try:
+        with open(index_path, "a", encoding="utf-8") as index, open(errors_path, "a", encoding="utf-8") as errors:
+            for task, result in _execute(tasks, jobs, options):
+                _commit(out, task, result, index, errors)
+                if result["ok"]:
+                    stats.done += 1
+                else:
+                    stats.errors += 1
+                if on_result:
+                    on_result(task, result)
+                bar.update(result["ok"])
+    except KeyboardInterrupt:
+        stats.interrupted = True
+    finally:
+        bar.close()
+        stats.seconds = time.monotonic() - t0
+    return stats
+
+
+def _execute(tasks: list[Task], jobs: int, options: dict) -> Iterator[tuple[Task, dict]]:
+    """Yield (task, result) as results come, computing identical contents only once."""
+    if not tasks:
+        return
+    first: dict[str, Task] = {}
+    dupes: dict[str, list[Task]] = {}
+    unique: list[Task] = []
+    for t in tasks:
+        if t.sha256 and t.sha256 in first:
+            dupes.setdefault(t.sha256, []).append(t)
+        else:
+            first[t.sha256 or t.path] = t
+            unique.append(t)
+
+    def with_copies(task: Task, result: dict) -> Iterator[tuple[Task, dict]]:
+        yield task, result
+        for copy in dupes.get(task.sha256, []):
+            yield copy, _relabel(result, copy.path)
+
+    n_jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
+    if n_jobs == 1 or len(unique) < 2 * n_jobs:
+        for t in unique:
+            yield from with_copies(t, _work(t.path, options))
+        return
+    from joblib import Parallel, delayed
+
+    parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered", batch_size="auto")
+    results = parallel(delayed(_tagged)(i, t.path, options) for i, t in enumerate(unique))
+    for i, result in results:
+        yield from with_copies(unique[i], result)
+
+
+def _tagged(i: int, path: str, options: dict) -> tuple[int, dict]:
+    return i, _work(path, options)
+
+
+def _relabel(result: dict, path: str) -> dict:
+    """The result of identical content, re-addressed to another path."""
+    if result["ok"]:
+        summary = dict(result["summary"])
+        summary["source"] = path
+        return {"ok": True, "summary": summary}
+    error = dict(result["error"])
+    error["path"] = path
+    return {"ok": False, "error": error}
+
+
+def _commit(out: Path, task: Task, result: dict, index, errors) -> None:
+    """Persist one result: summary file (atomically) or error line, then the index line."""
+    if result["ok"]:
+        target = summary_path(out, task.rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        try:
+            tmp.write_text(json.dumps(result["summary"], ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, target)
+        except OSError as e:
+            raise GkError("E301", str(target), e.strerror or str(e)) from None
+        record = {"path": task.rel, "sha256": task.sha256, "status": "ok", "output": target.relative_to(out).as_posix()}
+    else:
+        err = dict(result["error"])
+        err["path"] = task.path
+        err["rel"] = task.rel
+        err["sha256"] = task.sha256
+        errors.write(json.dumps(err, ensure_ascii=False) + "\n")
+        errors.flush()
+        record = {"path": task.rel, "sha256": task.sha256, "status": "error", "code": err.get("code")}
+    index.write(json.dumps(record, ensure_ascii=False) + "\n")
+    index.flush()

@@ -1,0 +1,104 @@
+"""The ``gkreport`` command line.
+
+Imports are deferred to the subcommand that needs them: a command pays only for what it
+uses (scikit-learn alone takes over a second to import).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from nlp.errors import GkError
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--max-bytes", type=int, default=20 * 1024 * 1024, help="refuse input files larger than this")
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from nlp import pipeline
+    from nlp.render import pretty
+
+    summary = pipeline.analyze(args.report, max_bytes=args.max_bytes)
+    if args.pretty:
+        print(pretty(summary.to_dict()))
+    else:
+        print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2 if args.indent else None))
+    return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from nlp import batch
+
+    out = Path(args.out)
+    stats = batch.run(
+        Path(args.dir),
+        out,
+        jobs=args.jobs,
+        force=args.force,
+        options={"max_bytes": args.max_bytes},
+        progress=True if args.progress else (False if args.quiet else None),
+    )
+    line = (
+        f"{stats.done} summaries, {stats.errors} errors, {stats.skipped} already done "
+        f"({stats.total} files) in {stats.seconds:.1f}s -> {out}"
+    )
+    if stats.errors:
+        line += f"  (errors: {out / batch.ERRORS})"
+    if stats.interrupted:
+        print(f"interrupted: {line}; run the same command again to finish", file=sys.stderr)
+        return 130
+    print(line)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gkreport",
+        description="Read government information disclosure annual reports into structured, checked summaries.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("analyze", help="print the structured summary of one report (JSON)")
+    p.add_argument("report", help="a report file: .txt, .md or .html")
+    p.add_argument("--pretty", action="store_true", help="a readable view instead of JSON")
+    p.add_argument("--indent", action="store_true", help="indent the JSON")
+    _add_common(p)
+    p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser("batch", help="analyze every report under a folder, resumably")
+    p.add_argument("dir", help="folder of reports (searched recursively)")
+    p.add_argument("--out", required=True, help="folder for the summaries and errors.jsonl")
+    p.add_argument("--jobs", "-j", type=int, default=-1, help="worker processes (default: all cores)")
+    p.add_argument("--force", action="store_true", help="redo reports already done")
+    p.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_common(p)
+    p.set_defaults(func=cmd_batch)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except GkError as e:
+        print(f"gkreport: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("gkreport: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # output piped into `head`: not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,211 @@
+"""Decode: bytes on disk -> a ``Source`` (text, format, encoding, hash).
+
+Chinese government files come as UTF-8, UTF-16 (Word exports), GB2312/GBK/GB18030 and,
+from big5 gateway pages, Big5. Detection does not trust declarations: a BOM settles it,
+then UTF-8 is tried strictly, then the double-byte codecs are each tried and scored by
+how much of the result is ordinary Chinese text (a wrong codec decodes to rare
+characters). Whatever cannot be read ends as a ``GkError`` naming the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+from pathlib import Path
+
+from nlp import patterns as P
+from nlp.errors import GkError
+from nlp.htmltext import html_to_text
+from nlp.model import Source
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".csv", ""})
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml", ".jhtml", ".jsp", ".asp", ".aspx", ".php", ".do"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES
+
+#: magic numbers of binary formats people drop in report folders
+_MAGIC = (
+    (b"%PDF", "a PDF document (convert it to text first)"),
+    (b"PK\x03\x04", "a ZIP/Office (docx, xlsx) file (convert it to text first)"),
+    (b"\xd0\xcf\x11\xe0", "an old Office (doc, xls) file (convert it to text first)"),
+    (b"{\\rtf", "an RTF document (convert it to text first)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7z archive"),
+    (b"\x7fELF", "an executable"),
+)
+
+#: characters frequent in these reports, simplified and traditional; a right decoding
+#: of Chinese text is dense in them, a wrong codec's output is not
+_COMMON = frozenset(
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研质验属候导团持走步"
+    "資訊開報處與為這個們來時說對發關過動還進實點區縣鄉鎮證認識務體機構電網頁應當門導際舉辦簡單權責業專樣絡經濟衛議復訴訟結維護規範類總計請職條據屬於組織決執聯內級戶歸檔問題況統劃協調貫徹準確"
+    "信息公开工作年度报告情况申请结果复议诉讼存在改进措施局市县区委办府规范加强建设制度网站平台栏目更新及时政策解读回应培训监督考核依据条例收费减免"
+    "，。、；：（）“”《》0123456789 \n\t"
+)
+_CANDIDATE_CODECS = ("gb18030", "big5hkscs", "cp950")
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """Name the binary format of ``data``, or None if it may be text."""
+    head = data[:16]
+    for magic, name in _MAGIC:
+        if head.startswith(magic):
+            return name
+    return None
+
+
+def _looks_utf16(data: bytes) -> str | None:
+    """UTF-16 without BOM: every other byte is NUL for ASCII and often for CJK too."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    half = len(sample) / 2
+    if odd > 0.3 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.3 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _score(text: str) -> float:
+    if not text:
+        return 0.0
+    sample = text[:20000]
+    return sum(1 for ch in sample if ch in _COMMON or ch.isascii()) / len(sample)
+
+
+def decode_bytes(data: bytes, path: str) -> tuple[str, str, list[str]]:
+    """Return (text, encoding, warnings) or raise E002/E003/E004."""
+    warnings: list[str] = []
+    if not data.strip():
+        raise GkError("E002", path)
+    for bom, enc in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc.replace("-sig", ""), warnings
+            except UnicodeDecodeError as e:
+                raise GkError("E004", path, f"has a {enc} byte-order mark but is not valid {enc} ({e.reason} at byte {e.start})") from None
+    utf16 = _looks_utf16(data)
+    if utf16:
+        try:
+            return data.decode(utf16), utf16, warnings
+        except UnicodeDecodeError:
+            pass
+    binary = sniff_binary(data)
+    if binary:
+        raise GkError("E006", path, binary)
+    if b"\x00" in data[:65536]:
+        raise GkError("E003", path, "contains NUL bytes; not a text file")
+    try:
+        return data.decode("utf-8"), "utf-8", warnings
+    except UnicodeDecodeError as e:
+        utf8_error = e
+    best: tuple[float, str, str] | None = None
+    for enc in _CANDIDATE_CODECS:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        score = _score(text)
+        if best is None or score > best[0]:
+            best = (score, enc, text)
+    if best is not None and best[0] >= 0.6:
+        return best[2], best[1], warnings
+    # tolerate a few broken bytes (a truncated download) but not garbage
+    for enc in ("utf-8", *_CANDIDATE_CODECS[:1]):
+        text = data.decode(enc, errors="replace")
+        bad = text.count("\ufffd")
+        if bad <= max(3, len(text) // 2000) and _score(text) >= 0.6:
+            warnings.append(f"{bad} undecodable byte sequence(s) replaced ({enc})")
+            return text, enc, warnings
+    raise GkError(
+        "E004",
+        path,
+        f"not UTF-8 ({utf8_error.reason} at byte {utf8_error.start}), UTF-16, GB18030 or Big5",
+    )
+
+
+def detect_format(path: str, text: str) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix in HTML_SUFFIXES or (suffix not in MARKDOWN_SUFFIXES and P.HTML_SNIFF.match(text[:2048])):
+        return "html"
+    if suffix in MARKDOWN_SUFFIXES:
+        return "markdown"
+    return "text"
+
+
+def from_bytes(data: bytes, path: str = "<bytes>", max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+    """Decode one document already in memory."""
+    if len(data) > max_bytes:
+        raise GkError("E005", path, f"{len(data):,} bytes, over the limit of {max_bytes:,} (--max-bytes)")
+    text, encoding, warnings = decode_bytes(data, path)
+    fmt = detect_format(path, text)
+    source = Source(
+        path=path,
+        text=text,
+        format=fmt,  # type: ignore[arg-type]
+        encoding=encoding,
+        sha256=hashlib.sha256(data).hexdigest(),
+        warnings=warnings,
+    )
+    if fmt == "html":
+        rendered = html_to_text(text)
+        if not rendered.text.strip():
+            raise GkError("E007", path, "the HTML page has no text outside page chrome")
+        source.view = rendered.text
+        source.starts = rendered.starts
+        source.ends = rendered.ends
+    elif not text.strip():
+        raise GkError("E002", path)
+    return source
+
+
+def check_suffix(path: str) -> None:
+    suffix = Path(path).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise GkError(
+            "E006",
+            path,
+            f"'{suffix}' files are not read (supported: .txt, .md, .html and similar)",
+        )
+
+
+def load(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+    """Read and decode one report file."""
+    name = str(path)
+    try:
+        size = os.path.getsize(name)
+        if size > max_bytes:
+            raise GkError("E005", name, f"{size:,} bytes, over the limit of {max_bytes:,} (--max-bytes)")
+        with open(name, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except GkError:
+        raise
+    except IsADirectoryError:
+        raise GkError("E001", name, "is a directory") from None
+    except FileNotFoundError:
+        raise GkError("E001", name, "no such file") from None
+    except PermissionError:
+        raise GkError("E001", name, "permission denied") from None
+    except OSError as e:
+        raise GkError("E001", name, e.strerror or str(e)) from None
+    binary = sniff_binary(data)
+    if binary:
+        raise GkError("E006", name, binary)
+    check_suffix(name)
+    return from_bytes(data, name, max_bytes)

@@ -1,0 +1,149 @@
+"""Reading one line as a possible section heading: its numbering and what it names.
+
+Used by the blocks stage (so a table never swallows a heading) and by the sections
+stage (which chooses, among all candidates, the sequence that best fits a report). The
+vocabulary of section titles is data: ``nlp/data/sections.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import regex as re
+
+from nlp import patterns as P
+
+DATA = Path(__file__).with_name("data")
+
+#: styles that number top-level sections in the templates
+TOP_STYLES = frozenset({"cn_dun", "num_dun", "part", "md"})
+#: longest heading title we accept (a longer line is a sentence)
+MAX_TITLE = 40
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    keys: tuple[str, ...]
+    numbers: dict[str, frozenset[int]]
+    titles: dict[str, tuple[tuple[re.Pattern, float], ...]]
+
+
+@lru_cache(maxsize=None)
+def vocabulary(path: str | None = None) -> Vocabulary:
+    data = json.loads(Path(path or DATA / "sections.json").read_text(encoding="utf-8"))
+    return Vocabulary(
+        keys=tuple(data["keys"]),
+        numbers={k: frozenset(v) for k, v in data["numbers"].items()},
+        titles={
+            k: tuple((re.compile(pat), float(w)) for pat, w in pats) for k, pats in data["titles"].items()
+        },
+    )
+
+
+_CN = {c: i for i, c in enumerate("零一二三四五六七八九十")}
+
+
+def cn_number(s: str) -> int | None:
+    """'三' -> 3, '十二' -> 12, '二十' -> 20, '7' -> 7."""
+    if s.isdigit():
+        return int(s)
+    if not s or any(c not in _CN for c in s):
+        return None
+    if len(s) == 1:
+        return _CN[s]
+    if s[0] == "十":
+        return 10 + (_CN[s[1]] if len(s) > 1 else 0)
+    if len(s) == 2 and s[1] == "十":
+        return _CN[s[0]] * 10
+    if len(s) == 3 and s[1] == "十":
+        return _CN[s[0]] * 10 + _CN[s[2]]
+    return None
+
+
+@dataclass(frozen=True)
+class Marker:
+    style: str  # cn_dun | paren_cn | num_dun | paren_num | circled | part | none
+    number: int | None
+    end: int  # offset in the line where the marker (and following spaces) ends
+
+
+_ENCLOSED = {chr(0x3220 + i): i + 1 for i in range(10)}  # ㈠..㈩
+_CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}  # ①..⑳
+
+
+def marker(line: str) -> Marker:
+    """The enumeration marker a line starts with, if any."""
+    m = P.MARKER.match(line)
+    if not m:
+        return Marker("none", None, 0)
+    for style in ("part", "cn_dun", "paren_cn", "num_dun", "paren_num", "circled"):
+        if m.group(style):
+            if style == "paren_cn" and m.group("enclosed"):
+                return Marker(style, _ENCLOSED[m.group("enclosed")], m.end())
+            if style == "circled":
+                return Marker(style, _CIRCLED[m.group("circled")], m.end())
+            return Marker(style, cn_number(m.group(style + "_n")), m.end())
+    return Marker("none", None, 0)  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A line read as a heading: its marker, title and what section keys it names."""
+
+    marker: Marker
+    title: str  # marker excluded, up to a run-in full stop
+    keys: tuple[tuple[str, float], ...]  # (key, weight), strongest first
+    run_in: bool  # text follows the title on the same line
+
+
+_RUN_IN_END = re.compile(r"[。：:]")
+_SPACES = re.compile(r"\s+")
+
+
+def parse(line: str, markdown: bool = False) -> Heading | None:
+    """Read ``line`` as a heading, or None when it cannot be one."""
+    text = line.strip()
+    if not text or len(text) > 400:
+        return None
+    mk = marker(text)
+    if markdown and mk.style == "none":
+        mk = Marker("md", None, 0)
+    elif markdown and mk.style in ("paren_cn", "num_dun", "paren_num", "circled"):
+        pass  # '### (一) 主动公开情况': markdown level does not make it top-level
+    rest = text[mk.end:] if mk.style != "md" else text
+    run_in = False
+    if len(rest) > MAX_TITLE:
+        m = _RUN_IN_END.search(rest, 0, MAX_TITLE + 1)
+        if not m:
+            return None
+        rest, run_in = rest[: m.start()], True
+    else:
+        m = _RUN_IN_END.search(rest)
+        if m and m.end() < len(rest.rstrip()):
+            rest, run_in = rest[: m.start()], True
+    title = rest.strip().rstrip("。.:：;；")
+    if not title:
+        return None
+    squeezed = _SPACES.sub("", title)
+    voc = vocabulary()
+    found: list[tuple[str, float]] = []
+    for key in voc.keys:
+        best = 0.0
+        for pat, weight in voc.titles[key]:
+            if weight > best and pat.search(squeezed):
+                best = weight
+        if best:
+            found.append((key, best))
+    found.sort(key=lambda kw: -kw[1])
+    return Heading(mk, title, tuple(found), run_in)
+
+
+def is_section_heading(line: str, markdown: bool = False) -> bool:
+    """Whether a line looks like a top-level section heading (blocks use this as a fence)."""
+    h = parse(line, markdown)
+    if h is None or not h.keys or h.run_in:
+        return False
+    return (h.marker.style in TOP_STYLES) and h.keys[0][1] >= 2

@@ -1,0 +1,94 @@
+"""Normalizers: small pure ``str -> str`` functions that never change the text's length.
+
+Because every normalizer maps each character to exactly one character, an offset into
+the normalized text *is* the offset into the text the decoder produced: nothing needs a
+map, and every span the later stages find points at the printed characters. What would
+shorten the text (markdown marks, page-number lines) is blanked with spaces instead;
+what would need joining (a heading printed one character per line) is joined by the
+blocks stage, which keeps the span of every piece.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from nlp import patterns as P
+
+# full-width ASCII (！ to ～) -> ASCII, except the punctuation Chinese text is written with
+_KEEP_FULLWIDTH = set("，。：；！？、")
+_WIDTH = {
+    cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in _KEEP_FULLWIDTH
+}
+_WIDTH.update(
+    {
+        ord("﹙"): "(",
+        ord("﹚"): ")",
+        ord("−"): "-",  # minus sign
+        ord("﹣"): "-",
+        ord("‐"): "-",
+        ord("‑"): "-",
+    }
+)
+# every space-like character -> a plain space (tabs and line breaks are structure: kept)
+_SPACES = {
+    cp: " "
+    for cp in (0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x000B, 0x000C)
+}
+_TABLE = str.maketrans({**_WIDTH, **_SPACES})
+
+
+def fold_width_and_spaces(text: str) -> str:
+    """Full-width digits, letters and brackets to ASCII; all space variants to ' '."""
+    return text.translate(_TABLE)
+
+
+def blank_markdown(text: str) -> str:
+    """Blank markdown heading marks and bold marks ('## 一、' -> '   一、')."""
+    text = P.MD_HEADING.sub(lambda m: " " * len(m.group(0)), text)
+    return P.MD_EMPHASIS.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def blank_page_numbers(text: str) -> str:
+    """Blank lines that only carry a page number ('- 1 -', '第3页 共10页')."""
+    return P.PAGE_NUMBER_LINE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+@lru_cache(maxsize=1)
+def _t2s_table() -> dict[int, str]:
+    """Traditional -> simplified, one character to one character.
+
+    Built from the character dictionary of the ``zhconv`` package; phrase entries are
+    skipped so the conversion never changes the text's length.
+    """
+    import zhconv  # lazy: only traditional documents pay for loading the dictionary
+
+    path = Path(zhconv.__file__).with_name("zhcdict.json")
+    table = json.loads(path.read_text(encoding="utf-8"))["zh2Hans"]
+    return {ord(k): v for k, v in table.items() if len(k) == 1 and len(v) == 1 and k != v}
+
+
+def is_traditional(text: str, sample: int = 20000) -> bool:
+    """True when the text is written in traditional characters (checked on a sample)."""
+    head = text[:sample]
+    hits = len(P.TRADITIONAL_CHARS.findall(head))
+    return hits >= 5 and hits >= 0.01 * sum(1 for ch in head if "\u4e00" <= ch <= "\u9fff")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters to simplified ones, character by character."""
+    return text.translate(_t2s_table())
+
+
+def normalize(text: str) -> tuple[str, list[str]]:
+    """Run every normalizer; returns the text and notes on what was done."""
+    notes: list[str] = []
+    out = fold_width_and_spaces(text)
+    if is_traditional(out):
+        out = to_simplified(out)
+        notes.append("traditional script converted to simplified for matching")
+    out = blank_markdown(out)
+    out = blank_page_numbers(out)
+    assert len(out) == len(text), "normalizers must preserve length"
+    return out, notes

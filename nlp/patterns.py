@@ -1,0 +1,119 @@
+"""Every regular expression of the runtime, compiled once, each with what it is for.
+
+Patterns run on *normalized* text (nlp.normalize): full-width digits, letters and
+brackets are already ASCII, odd spaces are plain spaces, traditional characters are
+simplified. All quantifiers are bounded or run over disjoint character classes so that
+matching time stays linear in the input (the fuzz suite feeds multi-megabyte lines).
+"""
+
+from __future__ import annotations
+
+import regex as re
+
+# ---------------------------------------------------------------------------- decode
+#: a line break in raw HTML, to turn HTMLParser's (line, col) into offsets
+NEWLINE = re.compile(r"\n")
+#: class/id names of page chrome in government CMS templates
+HTML_CHROME_ID = re.compile(
+    r"(?i)(?<![a-z])(?:nav|menu|footer|foot|header|head(?:er)?bar|breadcrumb|crumb|location|"
+    r"share|toolbar|sidebar|side|copyright|banner|search|login|topbar|top-bar|pager|"
+    r"related|print|fontsize|font-size)(?![a-z])"
+)
+#: the start of an HTML document (for sniffing files with no telling extension)
+HTML_SNIFF = re.compile(r"(?is)\A\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<div[\s>]|<table[\s>]|<p[\s>])")
+#: a charset declared in an HTML meta tag
+HTML_CHARSET = re.compile(rb"(?i)<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([a-z0-9_\-]{2,20})")
+
+# ------------------------------------------------------------------------- normalize
+#: markdown heading marks at a line start: "## 一、总体情况"
+MD_HEADING = re.compile(r"(?m)^[ \t]{0,3}(#{1,6})(?=[ \t]|[^#\s])")
+#: markdown bold/italic marks around text: "**一是**"
+MD_EMPHASIS = re.compile(r"\*\*|__(?=\S)|(?<=\S)__")
+#: a line that is only a page number: "- 1 -", "— 2 —", "第3页", "第 3 页 共 10 页", "3/10"
+PAGE_NUMBER_LINE = re.compile(
+    r"(?m)^[ \t]*(?:[-—–―－]{1,2}[ \t]*\d{1,4}[ \t]*[-—–―－]{1,2}|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?|\d{1,4}[ \t]*/[ \t]*\d{1,4})[ \t]*$"
+)
+#: frequent characters that exist only in traditional script (to decide whether to convert)
+TRADITIONAL_CHARS = re.compile(
+    r"[資訊開報處與為這個們來時說對發關過動還進實點區縣鄉鎮證認識務體機構電網頁應當門導際舉辦簡單權責業專樣絡經濟衛議復訴訟結維護規範類總計請職覽條據屬於議組織決執聯內級戶歸檔問題況級統計劃協調貫徹質準確]"
+)
+
+# ---------------------------------------------------------------------------- blocks
+#: line breaks of any convention
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+#: a markdown table separator row: "|---|:---:|"
+MD_TABLE_SEP = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
+#: a table cell that is a number as printed: "1,234", "4.6260", "-4", "0.32", "+3"
+NUMBER = re.compile(r"^[+\-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+#: a cell printed for "no value": "/", "—", "-", "无", "——"
+NO_VALUE = re.compile(r"^(?:/|／|—{1,2}|-{1,2}|–|―|无|\\)$")
+#: a token of a space-separated row
+SPACE_TOKEN = re.compile(r"\S+")
+#: two or more spaces separating the columns of a space-aligned table row
+SPACE_COLUMNS = re.compile(r"[ ]{2,}")
+#: web-page footer lines kept by crawlers
+CHROME_LINE = re.compile(
+    r"版权所有|主办单位|承办单位|主办[:：]|承办[:：]|ICP备|网站标识码|公网安备|技术支持[:：]|联系我们|"
+    r"网站地图|打印本页|关闭窗口|【?\s*字体[:：]?\s*[\[【]?\s*大\s*[\]】]?\s*[\[【]?\s*中|分享到|扫一扫|"
+    r"浏览次数|访问量[:：]|来源[:：].{0,30}发布时间|发布时间[:：].{0,40}(?:来源|浏览)|当前位置[:：]|您现在的位置|"
+    r"首页\s*[>＞»]|无障碍|适老化|上一篇|下一篇|相关链接|返回顶部|收藏本站|设为首页"
+)
+#: spam injected into hacked government pages (gambling, lotteries, adult ads)
+SPAM_LINE = re.compile(
+    r"博彩|赌场|娱乐城|真人(?:视讯|娱乐)|百家乐|时时彩|六合彩|彩票(?:网|平台|app|APP|注册|投注)|"
+    r"(?:注册|开户)送\d|澳门(?:新葡京|威尼斯人|金沙|赌)|体育(?:投注|下注)|棋牌(?:平台|游戏)|"
+    r"(?:加|\+)\s*(?:微信|vx|VX|qq|QQ)\s*[:：]?\s*[A-Za-z0-9_]{5,}|代开发票|办证(?:电话|微信)|"
+    r"(?i:casino|poker|viagra|\bslot(?:s)?\b|betting)"
+)
+
+# ----------------------------------------------------------------- headings, numbering
+#: Chinese numerals used in enumerations
+CN_DIGITS = "〇零一二三四五六七八九十"
+#: an enumeration marker at the start of a line, by style. Groups: the numeral.
+#:   cn_dun: 一、 一. 一．  (top-level in the templates)
+#:   paren_cn: (一) ㈠          (second level)
+#:   num_dun: 1、 1. 1．(not followed by a digit: 1.5 is a number)
+#:   paren_num: (1) 1)
+#:   circled: ① … ⑳
+#:   part: 第一部分 第一章 第一节
+MARKER = re.compile(
+    r"^[ \t]*(?:"
+    r"(?P<part>第(?P<part_n>[一二三四五六七八九十]{1,3}|\d{1,2})(?:部分|章|节|项|条))"
+    r"|(?P<cn_dun>(?P<cn_dun_n>[一二三四五六七八九十]{1,3})[ \t]*[、.．,，:：])"
+    r"|(?P<paren_cn>\([ \t]*(?P<paren_cn_n>[一二三四五六七八九十]{1,3})[ \t]*\)[、.．]?|(?P<enclosed>[㈠-㈩]))"
+    r"|(?P<num_dun>(?P<num_dun_n>\d{1,2})[ \t]*(?:、|[.．](?!\d)|,|，))"
+    r"|(?P<paren_num>\(?(?P<paren_num_n>\d{1,2})\)[、.]?)"
+    r"|(?P<circled>[①-⑳])"
+    r")[ \t]*"
+)
+#: a line that starts with a markdown heading mark (before normalization blanks it)
+MD_HEADING_LINE = re.compile(r"^[ \t]{0,3}#{1,6}")
+#: characters a heading ends with when it is a heading and not a sentence
+SENTENCE_END = re.compile(r"[。！？!?;；]\s*$")
+
+# ------------------------------------------------------------------------ metadata
+#: a report title: "…2021年政府信息公开工作年度报告", allowing spaces anywhere (PDF spacing)
+TITLE = re.compile(
+    r"政\s*府\s*(?:信\s*息|资\s*讯)\s*公\s*开\s*(?:工\s*作\s*)?(?:年\s*度\s*)?(?:报\s*告|年\s*报)|政\s*务\s*公\s*开\s*工\s*作\s*年\s*度\s*报\s*告"
+)
+#: a year as written in a title or body: 2021年, 2021 年度
+YEAR = re.compile(r"(?<![\d〔\[])((?:19|20)\d\d)\s*年")
+#: a year inside a document number or date bracket (〔2021〕) which says nothing of the report's year
+DOC_NUMBER_YEAR = re.compile(r"[〔\[【(]((?:19|20)\d\d)[〕\]】)]")
+#: endings of agency names: 局 委 办 厅 政府 …
+AGENCY_SUFFIX = re.compile(
+    r"(?:人民政府(?:办公厅|办公室)?|政府办公室|政府|办公厅|办公室|委员会|管理委员会|管委会|街道办事处|办事处|"
+    r"[局委厅办署院所站队社会处部室馆]|中心|集团|公司|法院|检察院|支队|大队)$"
+)
+#: words that are not an agency even though they end like one ("本局", "我局")
+NOT_AGENCY = re.compile(r"^(?:本|我|该|各|市|县|区|局|委|全)[局委厅办署院]?$")
+#: a date line that signs off a report: "2022年1月20日"
+SIGN_DATE = re.compile(r"^\s*(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+
+# ---------------------------------------------------------------------- templates
+#: table 2 column headers of the 2021 template
+TEMPLATE_2021 = re.compile(r"本年制发件数|本年废止件数|现行有效件数|本年度止件数|本年收费金额")
+#: table 2 column headers of the 2019 template
+TEMPLATE_2019 = re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量|本年增\s*/\s*减|采购项目数量")
+#: headings typical of the 2008-2018 free-form reports
+TEMPLATE_PRE2019 = re.compile(r"概\s*述|依申请公开政府信息的?情况|收费及减免|不予公开政府信息的?情况|因政府信息公开申请")

@@ -1,0 +1,125 @@
+"""Sections: assign every body block to one of the six sections of KEYS.md.
+
+Headings are found by reading each line as a possible heading (nlp.headings), then the
+sequence of headings that best fits a report is chosen by dynamic programming: sections
+come in template order, each at most once, and a candidate scores for the strength of
+its wording, for top-level numbering (一、 / 4、 / ## / 第一部分), for a numeral that fits
+its place, and for sharing the numbering style of its neighbours. That is what tells the
+real "二、主动公开政府信息情况" from the sub-heading "（四）主动公开政府信息情况" inside the
+overview, and the section headings from table 3's rows "三、本年度办理结果" (which name no
+section, and sit inside a table anyway). Blocks the headings cannot place are assigned
+by position; a trained classifier (when a model is given) refines those.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nlp import headings as H
+from nlp.model import Block, Section
+
+BODY_KINDS = frozenset({"heading", "paragraph", "table"})
+#: a heading candidate must score at least this much to be considered
+MIN_SCORE = 2.5
+
+
+@dataclass(frozen=True)
+class Candidate:
+    block: int
+    key: int  # index into the vocabulary's keys
+    score: float
+    style: str
+
+
+def candidates(blocks: list[Block]) -> list[Candidate]:
+    voc = H.vocabulary()
+    out: list[Candidate] = []
+    for i, b in enumerate(blocks):
+        if b.kind not in ("heading", "paragraph"):
+            continue
+        h = H.parse(b.text, b.markdown)
+        if h is None or not h.keys:
+            continue
+        style = h.marker.style
+        if style == "none" and not b.markdown and (b.kind != "heading" or len(h.title) > 20):
+            continue
+        for key, weight in h.keys:
+            score = weight
+            if style in H.TOP_STYLES:
+                score += 1.0
+            if h.marker.number is not None and h.marker.number in voc.numbers[key]:
+                score += 1.0
+            if style in ("paren_num", "circled"):
+                score -= 1.0
+            if h.run_in:
+                score -= 1.5
+            if score >= MIN_SCORE:
+                out.append(Candidate(i, voc.keys.index(key), score, style))
+    return out
+
+
+def best_sequence(cands: list[Candidate]) -> list[Candidate]:
+    """The highest-scoring chain with blocks and keys both strictly increasing."""
+    if not cands:
+        return []
+    best = [c.score for c in cands]
+    back: list[int | None] = [None] * len(cands)
+    for j, cj in enumerate(cands):
+        for i in range(j):
+            ci = cands[i]
+            if ci.block < cj.block and ci.key < cj.key:
+                total = best[i] + cj.score + (0.5 if ci.style == cj.style else 0.0)
+                if total > best[j]:
+                    best[j], back[j] = total, i
+    j = max(range(len(cands)), key=lambda k: best[k])
+    chain: list[Candidate] = []
+    cur: int | None = j
+    while cur is not None:
+        chain.append(cands[cur])
+        cur = back[cur]
+    return chain[::-1]
+
+
+def _confidence(score: float) -> float:
+    return round(min(0.99, 0.45 + 0.1 * score), 2)
+
+
+def assign(blocks: list[Block]) -> list[Section]:
+    """Set ``block.section`` on every body block and return the sections in order.
+
+    Section spans are in the coordinates of the blocks (the normalized view).
+    """
+    voc = H.vocabulary()
+    body = [i for i, b in enumerate(blocks) if b.kind in BODY_KINDS]
+    if not body:
+        return []
+    chain = best_sequence(candidates(blocks))
+    starts: list[tuple[int, str, str | None, str, float]] = []  # (block, key, title, method, conf)
+    for c in chain:
+        b = blocks[c.block]
+        starts.append((c.block, voc.keys[c.key], b.text, "heading", _confidence(c.score)))
+    first_body = body[0]
+    if not starts:
+        starts = [(first_body, "overview", None, "position", 0.2)]
+    elif starts[0][0] > first_body:
+        if starts[0][1] == "overview":
+            # an introduction before "一、总体情况" belongs to the overview
+            blk, key, title, method, conf = starts[0]
+            starts[0] = (first_body, key, title, method, conf)
+        else:
+            starts.insert(0, (first_body, "overview", None, "position", 0.5))
+    sections: list[Section] = []
+    for n, (blk, key, title, method, conf) in enumerate(starts):
+        stop = starts[n + 1][0] if n + 1 < len(starts) else len(blocks)
+        members = [i for i in body if blk <= i < stop]
+        if not members:
+            continue
+        for i in members:
+            blocks[i].section = key
+            blocks[i].section_method = method
+            blocks[i].section_confidence = conf
+        heading_start = blocks[blk].start if blocks[blk].kind in BODY_KINDS else blocks[members[0]].start
+        sections.append(Section(key, title, heading_start, blocks[members[-1]].end, method, conf))
+    for a, b in zip(sections, sections[1:]):
+        a.end = b.start  # sections tile the body: each runs to the next one's start
+    return sections
