@@ -173,7 +173,7 @@ def run(
         rel = f.relative_to(inputs).as_posix()
         try:
             sha = file_hash(f)
-        except OSError as e:
+        except OSError:
             sha = ""
             if (rel, sha) not in done:
                 tasks.append(Task(str(f), rel, sha))  # the worker reports the read error

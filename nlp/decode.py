@@ -62,16 +62,20 @@ def sniff_binary(data: bytes) -> str | None:
 
 
 def _looks_utf16(data: bytes) -> str | None:
-    """UTF-16 without BOM: every other byte is NUL for ASCII and often for CJK too."""
-    sample = data[:4096]
+    """UTF-16 without BOM: the NUL high bytes of ASCII characters (digits, line breaks)
+    fall on one parity; few Chinese characters have a NUL byte, so a few percent of NULs,
+    mostly on one side, is telling. The caller still checks the decoded text reads."""
+    sample = data[:8192]
     if len(sample) < 4:
         return None
     even = sample[0::2].count(0)
     odd = sample[1::2].count(0)
-    half = len(sample) / 2
-    if odd > 0.3 * half and even < 0.05 * half:
+    nuls = even + odd
+    if nuls < max(2, len(sample) // 200):
+        return None
+    if odd >= 0.75 * nuls:
         return "utf-16-le"
-    if even > 0.3 * half and odd < 0.05 * half:
+    if even >= 0.75 * nuls:
         return "utf-16-be"
     return None
 
@@ -103,7 +107,9 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str, list[str]]:
     utf16 = _looks_utf16(data)
     if utf16:
         try:
-            return data.decode(utf16), utf16, warnings
+            text = data.decode(utf16)
+            if _score(text) >= 0.6:
+                return text, utf16, warnings
         except UnicodeDecodeError:
             pass
     binary = sniff_binary(data)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import regex as re
@@ -31,7 +31,7 @@ class Vocabulary:
     titles: dict[str, tuple[tuple[re.Pattern, float], ...]]
 
 
-@lru_cache(maxsize=None)
+@cache
 def vocabulary(path: str | None = None) -> Vocabulary:
     data = json.loads(Path(path or DATA / "sections.json").read_text(encoding="utf-8"))
     return Vocabulary(

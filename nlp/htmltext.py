@@ -11,7 +11,6 @@ ordinary text, not as a grid.
 
 from __future__ import annotations
 
-import bisect
 from array import array
 from dataclasses import dataclass, field
 from html import unescape

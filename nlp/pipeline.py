@@ -11,7 +11,10 @@ import os
 from dataclasses import dataclass, field
 
 from nlp import blocks as blocks_stage
-from nlp import decode, meta as meta_stage, normalize, sections as sections_stage, summary as summary_stage
+from nlp import decode, normalize
+from nlp import meta as meta_stage
+from nlp import sections as sections_stage
+from nlp import summary as summary_stage
 from nlp.errors import GkError
 from nlp.model import Block, Meta, Section, Source, Summary
 
