@@ -1,4 +1,4 @@
-"""Metadata: the publishing agency (发布机关), the report's year, its title and template.
+"""Metadata: the publishing agency (发布机关), the report's year and its title.
 
 The title line usually says all three ("驻马店市商务局2021年政府信息公开工作年度报告"). When it
 does not, the line just above the title or the signature at the end may name the agency,
@@ -108,24 +108,5 @@ def extract(blocks: list[Block]) -> Meta:
         meta.year = _body_year(blocks)
     if meta.agency is None:
         meta.agency = _signature_agency(blocks)
-    meta.template = detect_template(blocks)
-    return meta
+    return meta  # meta.template is set by the tables stage, from the printed table headers
 
-
-def detect_template(blocks: list[Block]) -> str:
-    """Which national template the report follows, from its printed table headers."""
-    n2021 = n2019 = 0
-    for b in blocks:
-        if b.kind == "table":
-            text = "".join(c.text for row in b.rows for c in row)
-        elif b.kind == "paragraph":
-            text = b.text
-        else:
-            continue
-        n2021 += len(P.TEMPLATE_2021.findall(text))
-        n2019 += len(P.TEMPLATE_2019.findall(text))
-    if n2021 or n2019:
-        return "2021" if n2021 >= n2019 else "2019"
-    if any(b.kind == "heading" and P.TEMPLATE_PRE2019.search(b.text) for b in blocks):
-        return "pre2019"
-    return "unknown"

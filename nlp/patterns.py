@@ -111,9 +111,89 @@ NOT_AGENCY = re.compile(r"^(?:本|我|该|各|市|县|区|局|委|全)[局委厅
 SIGN_DATE = re.compile(r"^\s*(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 
 # ---------------------------------------------------------------------- templates
-#: table 2 column headers of the 2021 template
-TEMPLATE_2021 = re.compile(r"本年制发件数|本年废止件数|现行有效件数|本年度止件数|本年收费金额")
-#: table 2 column headers of the 2019 template
-TEMPLATE_2019 = re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量|本年增\s*/\s*减|采购项目数量")
 #: headings typical of the 2008-2018 free-form reports
 TEMPLATE_PRE2019 = re.compile(r"概\s*述|依申请公开政府信息的?情况|收费及减免|不予公开政府信息的?情况|因政府信息公开申请")
+
+# ------------------------------------------------------------------------ statements
+#: the end of a sentence: its punctuation and any closing quotes or brackets after it
+SENTENCE_BREAK = re.compile(r"[。！？!?；;]+[”’」』)）\]】]*")
+#: an enumeration marker opening an item inside running text, when it follows a start,
+#: a punctuation mark or a space: 一是 / 第一， / (一) / (1) / 1. / 1、 / ① / 首先，/ 一方面
+ITEM_MARKER = re.compile(
+    r"(?:(?<=^)|(?<=[。！？!?；;：:，,、\s]))[ ]*(?:"
+    r"[一二三四五六七八九十]{1,2}是"
+    r"|第[一二三四五六七八九十]{1,2}(?=[,，、是])"
+    r"|\([一二三四五六七八九十]{1,2}\)|[㈠-㈩]"
+    r"|\(\d{1,2}\)"
+    r"|\d{1,2}(?:[、]|[.．](?!\d))"
+    r"|[①-⑳]"
+    r"|(?:首先|其次|再次|再者|最后)(?=[,，])"
+    r"|(?:另一方面|一方面)"
+    r")"
+)
+#: a comma after which a remedy clause begins: where one sentence holds a problem and its remedy
+REMEDY_CLAUSE = re.compile(
+    r"[，,](?=[ ]*(?:下一步|下步|今后|接下来|下阶段|我们将|我局将|我委将|我办将|我县将|我区将|我市将|我镇将|我乡将|"
+    r"将进一步|将继续|将加强|将着力|将持续|拟|计划|要进一步|为此|对此|针对(?:这|此|上述|以上)))"
+)
+#: a clause that only leads into what follows ("下步工作中，", "在今后的工作中，"): no cut after it
+LEAD_IN_CLAUSE = re.compile(r"^[ ]*(?:在)?(?:今后|下一步|下步|下阶段|接下来|新的一年|\d{4}年)(?:的)?(?:工作中|工作)?[ ]*$")
+#: an introduction that ends with a colon before a list ("主要是：", "重点抓好以下工作：")
+INTRO_COLON = re.compile(r"[：:][ ]*(?=\S)")
+#: a run of characters that carry meaning (a piece without any is dropped)
+WORDY = re.compile(r"[\p{Han}A-Za-z0-9]")
+
+# ---- tables
+#: whitespace inside a table label ("结果 维持", "三、 本年度 办理结果"): removed before matching
+TABLE_SPACE = re.compile(r"\s+")
+#: a table cell that holds a number, as printed: "1,234", "4.6260", "-4", "+3", "32件".
+#: Groups: num (the number without unit).
+TABLE_VALUE = re.compile(
+    r"^(?P<num>[+\-]?(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?)[ ]?(?:件|条|个|项|次|人次|家|万元|元)?$"
+)
+#: a t2 group caption: "第二十条第(一)项". Groups: n (the item's numeral).
+TABLE_CAPTION = re.compile(r"第二十条第\(?(?P<n>[一二三四五六七八九十]{1,3})\)?项")
+#: a paragraph that may hold a table flattened into running text (crawler output)
+TABLE_FLAT_HINT = re.compile(r"信息内容|申请人情况|勾稽关系|本年新收政府信息公开申请数量|结果\s?维持|复议后起诉|本年制发件数|本年新制作数量")
+#: sentence punctuation: a paragraph with it is prose, not a table row printed with spaces
+TABLE_PROSE = re.compile(r"[。；;！!？?]")
+#: the printed values right after a label in flattened text: digits, separators and
+#: "/"/"—" placeholders, possibly glued together ("0000000", "1 0 6", "24.6260")
+TABLE_FLAT_RUN = re.compile(r"[ \t]*(?:[+\-]?\d|[/／—–])[\d,.，/／—– \t+\-]{0,200}")
+#: one token of a flattened value run: a number (digits may be glued) or a placeholder
+TABLE_FLAT_TOKEN = re.compile(r"[+\-]?\d[\d,.]*|[/／]|—{1,2}|–")
+#: the next row's enumeration glued to the end of a value run ("0000000" + "2.") — a
+#: printed number never ends with "." or "、", so such a tail is numbering
+TABLE_FLAT_NUMBERING_TAIL = re.compile(r"\d[.、]$")
+#: what may stand between a flattened row label's keyword and its values
+#: ("本年新收" + "政府信息公开申请数量" + "0000000"): label characters, no digits
+TABLE_FLAT_LABEL_TAIL = re.compile(r"[^\d\n。；;/／—–]{0,48}?(?=[ \t]*(?:[+\-]?\d|[/／—–]))")
+#: one way to split glued digits: a number with no leading zero, optional decimals
+TABLE_SPLIT_PART = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
+
+# ---- prose checks (precision over recall: only plain statements)
+#: a clause of running text (prose checks read clause by clause)
+PROSE_CLAUSE = re.compile(r"[^。；;，,！!？?\n]+")
+#: a clause saying no disclosure application was received this year:
+#: "未收到依申请公开", "未接到公民、法人和其他组织提出的政府信息公开申请"
+PROSE_NO_APPLICATION = re.compile(
+    r"(?:未|没有|无)(?:收到|接到|受理)(?:过|任何)?"
+    r"(?:公民、?法人(?:和|或|及)其他组织|任何单位(?:和|或)个人|群众|社会公众|申请人)?(?:提出|提交|的){0,2}"
+    r"(?:依申请公开|(?:政府)?信息公开申请|政府信息公开的申请)(?:的申请|申请|政府信息|事项|情况)?[ \t]*$"
+)
+#: a clause saying there was no administrative review / lawsuit about disclosure:
+#: "无行政复议、行政诉讼、举报投诉情况", "没有因为政府信息公开工作被申请行政复议或提起行政诉讼"
+PROSE_NO_REVIEW = re.compile(
+    r"(?:未|没有|无)(?:发生|出现|收到|接到)?(?:(?:因为?)?政府信息公开(?:工作|申请)?的?)?(?:被申请|被提起|被)?"
+    r"(?P<what>(?:[、和或及与]?(?:提起|被提起|申请)?(?:行政复议|行政诉讼|举报投诉|举报|投诉))+)(?:的?(?:案件|情况|事项))?[ \t]*$"
+)
+#: "共收到政府信息公开申请12件" (a count stated plainly). Groups: n
+PROSE_APPLICATION_COUNT = re.compile(
+    r"(?:共|全年|本年度?|全年共)(?:新)?(?:收到|接到|受理)(?:各类)?(?:政府信息公开申请|依申请公开(?:申请)?|信息公开申请)"
+    r"(?:共|合计)?(?P<n>\d{1,6})[ \t]*(?:件|个|条|份|次)"
+)
+#: qualifiers that make a statement partial or about part of the year ("除…外", "其他申请",
+#: "上半年", "3月") — such clauses are skipped
+PROSE_QUALIFIER = re.compile(r"除|以外|之外|其他申请|其余|上半年|下半年|季度|\d{1,2}\s*月|截至|截止|此前|以前")
+#: a year mentioned in a clause
+PROSE_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")

@@ -11,12 +11,14 @@ import os
 from dataclasses import dataclass, field
 
 from nlp import blocks as blocks_stage
+from nlp import checks as checks_stage
 from nlp import decode, normalize
 from nlp import meta as meta_stage
 from nlp import sections as sections_stage
 from nlp import summary as summary_stage
+from nlp import tables as tables_stage
 from nlp.errors import GkError
-from nlp.model import Block, Meta, Section, Source, Summary
+from nlp.model import Block, Meta, Section, Source, Statement, Summary
 
 
 @dataclass
@@ -28,6 +30,9 @@ class Report:
     blocks: list[Block] = field(default_factory=list)
     meta: Meta = field(default_factory=Meta)
     sections: list[Section] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    tables: dict = field(default_factory=dict)  # key -> TableValue (nlp.tables)
+    checks: list = field(default_factory=list)  # Check (nlp.checks)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -39,6 +44,11 @@ def read(source: Source) -> Report:
     report.blocks = blocks_stage.segment(report.norm, source.view)
     report.sections = sections_stage.assign(report.blocks)
     report.meta = meta_stage.extract(report.blocks)
+    extraction = tables_stage.extract(report.blocks, report.norm)
+    report.meta.template = extraction.template  # detected from the printed table headers
+    report.tables = extraction.cells
+    report.warnings.extend(extraction.warnings)
+    report.checks = checks_stage.run(extraction, report.blocks, report.meta)
     spam = sum(1 for b in report.blocks if b.kind == "spam")
     if spam:
         report.warnings.append(f"{spam} line(s) of injected spam ignored")
@@ -49,15 +59,31 @@ def read(source: Source) -> Report:
     return report
 
 
-def summarize(report: Report) -> Summary:
-    return summary_stage.build(
-        report.source, report.blocks, report.meta, report.sections, warnings=report.warnings
+def classify(report: Report, model) -> Report:
+    """Run the trained stages: sections for unplaced blocks, statements and their themes."""
+    from nlp import classify as classify_stage
+
+    report.sections = classify_stage.refine_sections(report.blocks, report.sections, model)
+    report.statements = classify_stage.statements(report.blocks, model)
+    return report
+
+
+def summarize(report: Report, model=None) -> Summary:
+    summary = summary_stage.build(
+        report.source, report.blocks, report.meta, report.sections,
+        tables=report.tables, checks=report.checks,
+        statements=report.statements, warnings=report.warnings,
     )
+    summary.model = model.name if model is not None else None
+    return summary
 
 
-def analyze_source(source: Source) -> Summary:
+def analyze_source(source: Source, model=None) -> Summary:
     try:
-        return summarize(read(source))
+        report = read(source)
+        if model is not None:
+            classify(report, model)
+        return summarize(report, model)
     except GkError:
         raise
     except RecursionError:
@@ -66,10 +92,27 @@ def analyze_source(source: Source) -> Summary:
         raise GkError("E900", source.path, f"{type(e).__name__}: {e}") from None
 
 
-def analyze(path: str | os.PathLike, max_bytes: int = decode.DEFAULT_MAX_BYTES) -> Summary:
-    """Analyze one report file."""
-    return analyze_source(decode.load(path, max_bytes))
+_MODELS: dict[str, object] = {}
 
 
-def analyze_bytes(data: bytes, name: str = "<bytes>") -> Summary:
-    return analyze_source(decode.from_bytes(data, name))
+def get_model(path: str | os.PathLike | None):
+    """The model at ``path`` (or the shipped default), loaded once per process.
+
+    ``path`` "none" means no model: structure and tables only."""
+    if path is not None and str(path).lower() == "none":
+        return None
+    key = str(path or "")
+    if key not in _MODELS:
+        from nlp import models
+
+        _MODELS[key] = models.load(path)
+    return _MODELS[key]
+
+
+def analyze(path: str | os.PathLike, max_bytes: int = decode.DEFAULT_MAX_BYTES, model: str | None = "none") -> Summary:
+    """Analyze one report file (``model``: a model folder, None for the default, "none")."""
+    return analyze_source(decode.load(path, max_bytes), get_model(model))
+
+
+def analyze_bytes(data: bytes, name: str = "<bytes>", model: str | None = "none") -> Summary:
+    return analyze_source(decode.from_bytes(data, name), get_model(model))

@@ -35,7 +35,10 @@ def build(
     out_tables = {}
     for key, v in (tables or {}).items():
         start, end = source.to_input(v.start, v.end)
-        out_tables[key] = TableValue(v.value, v.raw, start, end, v.uncertain, v.reason)
+        # the token as printed (full-width digits stay full-width); the extractor's own
+        # token when the span does not cover exactly one printed token (HTML entities)
+        printed = source.text[start:end] if source.starts is None else v.raw
+        out_tables[key] = TableValue(v.value, printed if printed.strip() == printed else v.raw, start, end, v.uncertain, v.reason)
     out_statements = []
     for st in statements or []:
         start, end = source.to_input(st.start, st.end)

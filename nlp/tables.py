@@ -1,0 +1,836 @@
+"""Tables 2, 3 and 4: every printed cell under its canonical key (KEYS.md), or a warning.
+
+Input is the report's blocks, whatever the rendering (nlp.blocks): tab rows, one cell per
+line, pipes, markdown, HTML grids, space-aligned rows, scattered lines; plus the normalized
+text, for tables a crawler flattened into running text. The template (nlp.templates) says
+which labels name which rows and columns; this module only reads rows and places values.
+
+Rows are read in order with a small state: the table being read (set by the section, the
+column headers and the row labels), the header grid (where the column headers sit), and a
+label printed on a line of its own waiting for its values. A recognized data row is only
+*placed* once its whole table is read, because where a row's values sit depends on how
+the table prints its rows:
+
+- positional renderings (tabs, whitespace cells, pipes, HTML) keep a blank cell as a cell,
+  but merged label cells shift the tab positions (seed 000 prints (一)予以公开 … with one
+  more label cell than 一、本年新收). So a row's data window is *found*: it starts after the
+  label cells, must cover every printed value and fit in the row. When blank cells at the
+  ends leave it more than one place, the table decides — the header grid (column headers'
+  positions) or the offset its unambiguous rows show; if neither settles it, the cells are
+  flagged ``uncertain``. A row shorter than its window leaves the missing cells absent.
+- non-positional renderings (spaces, lines, flattened text): as many values as columns are
+  the columns; a single value is the row's total; fewer are right-aligned and uncertain.
+- more values than columns (a stray value from a merged label cell): the last ones are kept
+  and flagged uncertain, the others become a warning.
+
+Blank cells are ``None`` with ``raw ""``; "/", "—", "无" are ``None`` with the printed raw.
+Nothing is guessed to be 0, and no printed value is dropped without a warning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nlp import patterns as P
+from nlp import templates as T
+from nlp.model import Block, Cell, TableValue
+
+#: the table each template section holds
+SECTION_TABLE = {"proactive": "t2", "applications": "t3", "review_litigation": "t4"}
+#: a paragraph longer than this is prose, not a table row printed with spaces
+MAX_PSEUDO_ROW = 200
+#: at most this many ways to split glued digits are enumerated (flattened tables)
+MAX_SPLITS = 2048
+#: the reason given to glued digits split by assuming the row adds up: the row-total check
+#: must not then count that row as confirmed (nlp.checks)
+SPLIT_BY_ROW_TOTAL = "the only split where the row adds up"
+#: label -> match caches (labels repeat across reports: the templates print the same words)
+_CACHE_LIMIT = 50000
+
+
+@dataclass
+class Row:
+    """One printed row, from a table block or a short paragraph read as a row."""
+
+    cells: list[Cell]
+    positional: bool
+    block: int
+    section: str | None
+
+
+@dataclass
+class _Item:
+    """A recognized data row waiting to be placed (placement needs the whole table)."""
+
+    table: str  # t2 | t3 | t4
+    prefix: str  # "t2.rules", "t3.granted", "t4"
+    columns: list[str]  # key suffixes in printed order
+    row: Row
+    L: int  # index of the first cell after the label cells
+    grid: int | None  # where the header grid puts the first column, if it does
+    label: str
+    total: int | None  # index of the row's total column (the single-value rule)
+    reason: str | None = None  # why the row itself is uncertain (its label is not printed)
+    open: bool = False  # values printed as separate paragraphs may still follow
+
+
+@dataclass
+class Extraction:
+    cells: dict[str, TableValue] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    template: str = "unknown"
+    #: row prefixes ("t3.carry_forward") printed with a label and no cells at all
+    label_only: list[str] = field(default_factory=list)
+    #: which tables were read from flattened running text
+    flattened: list[str] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------------ cells
+_CELLS: dict[str, tuple[str, int | float | None]] = {}
+
+
+def _read(text: str) -> tuple[str, int | float | None]:
+    """(kind, number) of a cell's text; kind is blank | value (a number or a no-value
+    mark) | text. Cached: the same few tokens ("0", "", labels) fill every report."""
+    hit = _CELLS.get(text)
+    if hit is not None:
+        return hit
+    if not text:
+        hit = ("blank", None)
+    else:
+        m = P.TABLE_VALUE.match(text)
+        if m:
+            num = m.group("num").replace(",", "").replace("，", "")
+            hit = ("value", float(num) if "." in num else int(num))
+        elif P.NO_VALUE.match(text):
+            hit = ("value", None)
+        else:
+            hit = ("text", None)
+    if len(_CELLS) > _CACHE_LIMIT:
+        _CELLS.clear()
+    _CELLS[text] = hit
+    return hit
+
+
+def _kind(text: str) -> str:
+    return _read(text)[0]
+
+
+def number(text: str) -> int | float | None:
+    """The number a printed token holds ("1,234" -> 1234, "4.6260" -> 4.626), else None."""
+    return _read(text)[1]
+
+
+def _values(cells: list[Cell], start: int) -> list[Cell]:
+    return [c for c in cells[start:] if c.text]
+
+
+def _tv(cell: Cell, reason: str | None = None) -> TableValue:
+    return TableValue(_read(cell.text)[1], cell.text, cell.start, cell.end, reason is not None, reason)
+
+
+_SHAPES: dict[tuple[str, ...], tuple[tuple[str, ...], int, str, bool]] = {}
+
+
+def _shape(texts: tuple[str, ...]) -> tuple[tuple[str, ...], int, str, bool]:
+    """A row's cell kinds, the index after its label cells, its label, whether it prints a
+    value. Cached by the row's texts: template rows repeat from report to report."""
+    hit = _SHAPES.get(texts)
+    if hit is None:
+        kinds = tuple(_read(t)[0] for t in texts)
+        idx = [i for i, k in enumerate(kinds) if k == "text"]
+        L = idx[-1] + 1 if idx else 0
+        label = T.squeeze("".join(texts[i] for i in idx))
+        hit = (kinds, L, label, "value" in kinds[L:])
+        if len(_SHAPES) > _CACHE_LIMIT:
+            _SHAPES.clear()
+        _SHAPES[texts] = hit
+    return hit
+
+
+def _short(label: str, n: int = 24) -> str:
+    return label if len(label) <= n else label[: n - 1] + "…"
+
+
+# ------------------------------------------------------------------------ vocabulary
+class _Vocab:
+    """Label matching against the templates, the detected one first; results cached."""
+
+    def __init__(self, primary: str) -> None:
+        self.order = T.ordered(primary)
+        self.primary = self.order[0]
+        self._rows: dict[str, tuple[str, str, bool] | None] = {}
+        self._heads: dict[str, tuple[tuple[str, str, str], ...]] = {}
+
+    def row(self, label: str) -> tuple[str, str, bool] | None:
+        """(table, row key, generic) for a data row label; ("group", "", False) for a t3 group label."""
+        hit = self._rows.get(label, False)
+        if hit is not False:
+            return hit  # type: ignore[return-value]
+        hit = self._row(label)
+        if len(self._rows) > _CACHE_LIMIT:
+            self._rows.clear()
+        self._rows[label] = hit
+        return hit
+
+    def _row(self, label: str) -> tuple[str, str, bool] | None:
+        for tpl in self.order:
+            specific: list[tuple[int, str]] = []
+            generic: str | None = None
+            for spec in tpl.t3_rows:
+                m = spec.pattern.search(label)
+                if m:
+                    if spec.generic:
+                        generic = generic or spec.key
+                    else:
+                        specific.append((m.start(), spec.key))
+            if specific:
+                return ("t3", max(specific)[1], False)  # the leaf label is printed last
+            if generic:
+                return ("t3", generic, True)
+            for key, pat in tpl.t2_rows.items():
+                if pat.search(label):
+                    return ("t2", key, False)
+        if any(tpl.t3_group_labels.search(label) for tpl in self.order):
+            return ("group", "", False)
+        return None
+
+    def head(self, cell: str) -> tuple[tuple[str, str, str], ...]:
+        """What a header cell names: (table, "col" | "group" | "label", name) entries."""
+        hit = self._heads.get(cell)
+        if hit is not None:
+            return hit
+        out: list[tuple[str, str, str]] = []
+        for tpl in self.order:
+            for key, pat in tpl.t2_columns.items():
+                if pat.search(cell):
+                    out.append(("t2", "col", key))
+                    break
+            if tpl.t2_header.search(cell):
+                out.append(("t2", "label", ""))
+            for key, pat in tpl.t3_columns.items():
+                if pat.search(cell):
+                    out.append(("t3", "col", key))
+                    break
+            if tpl.t3_header.search(cell):
+                out.append(("t3", "label", ""))
+            for key, pat in tpl.t4_columns.items():
+                if pat.search(cell):
+                    out.append(("t4", "col", key))
+                    break
+            for key, pat in tpl.t4_groups.items():
+                if pat.search(cell):
+                    out.append(("t4", "group", key))
+                    break
+            if tpl.t4_header.search(cell):
+                out.append(("t4", "label", ""))
+        res = tuple(dict.fromkeys(out))
+        if len(self._heads) > _CACHE_LIMIT:
+            self._heads.clear()
+        self._heads[cell] = res
+        return res
+
+    def t2_columns(self, row: str, header: list[str]) -> list[str]:
+        """The columns of a table-2 row: the printed header's when they fit the row."""
+        allowed = [tpl.t2_row_columns(row) for tpl in self.order]
+        if header and any(set(header) <= set(a) for a in allowed if a):
+            return list(header)
+        return list(next((a for a in allowed if a), ()))
+
+
+_VOCABS: dict[str, _Vocab] = {}
+
+
+def vocab(template: str) -> _Vocab:
+    v = _VOCABS.get(template)
+    if v is None:
+        v = _VOCABS[template] = _Vocab(template if template in T.TEMPLATE_IDS else T.TEMPLATE_IDS[0])
+    return v
+
+
+# ------------------------------------------------------------------------ reading rows
+def _rows(blocks: list[Block], text: str, pseudo: bool = True) -> list[Row]:
+    """Table rows, and short paragraphs of the table sections split on spaces (a table
+    printed with spaces keeps its header lines and a lone number row outside the table
+    block; a scattered table's long labels end up as paragraphs). A paragraph with
+    sentence punctuation is prose, never a row."""
+    rows: list[Row] = []
+    for i, b in enumerate(blocks):
+        if b.kind == "table":
+            rows.extend(Row(r, b.positional, i, b.section) for r in b.rows)
+        elif (pseudo and b.kind in ("paragraph", "heading") and b.section in SECTION_TABLE
+              and b.end - b.start <= MAX_PSEUDO_ROW and not P.TABLE_PROSE.search(b.text)):
+            chunk = text[b.start : b.end]
+            cells = [Cell(m.group(0), b.start + m.start(), b.start + m.end()) for m in P.SPACE_TOKEN.finditer(chunk)]
+            if cells:
+                rows.append(Row(cells, False, i, b.section))
+        elif b.kind in ("paragraph", "heading"):
+            rows.append(Row([], False, i, b.section))  # prose: ends whatever was pending
+    return rows
+
+
+class _Reader:
+    """Reads rows in order, recognizing headers and data rows (see the module doc)."""
+
+    def __init__(self, voc: _Vocab, ex: Extraction) -> None:
+        self.voc = voc
+        self.ex = ex
+        self.items: list[_Item] = []
+        self.ctx: str | None = None
+        self.section: object = object()
+        self.in_header = False
+        # table 2 header: columns (and their positions when printed in one positional row)
+        self.t2_cols: list[str] = []
+        self.t2_pos: list[int] | None = None
+        self.t2_block = -1
+        # table 3 header grid: column -> position
+        self.t3_grid: dict[str, int] = {}
+        self.t3_block = -1
+        # table 4 header: leaf column positions in order
+        self.t4_leaves: list[int] = []
+        self.t4_block = -1
+        self.pending: tuple[str, str, str] | None = None  # (table, key, label) of a label-only row
+        self.last: dict[str, int] = {}  # table -> index of the last row read (template order)
+
+    # -- headers -----------------------------------------------------------------------
+    def _header(self, row: Row, kinds: tuple[str, ...]) -> str | None:
+        hits: list[tuple[int, tuple[tuple[str, str, str], ...]]] = []
+        score = {"t2": 0, "t3": 0, "t4": 0}
+        for i, c in enumerate(row.cells):
+            if kinds[i] != "text":
+                continue
+            h = self.voc.head(T.squeeze(c.text))
+            if h:
+                hits.append((i, h))
+                for t in {e[0] for e in h}:
+                    score[t] += 1
+        if not hits:
+            return None
+        best = max(score.values())
+        tops = [t for t, s in score.items() if s == best]
+        if len(tops) > 1:
+            if self.ctx not in tops:
+                return "ambiguous"
+            table = self.ctx
+        else:
+            table = tops[0]
+        fresh = not self.in_header
+        single = len(row.cells) == 1 or not row.positional
+        if table == "t2":
+            cols = [(i, e[2]) for i, h in hits for e in h if e[0] == "t2" and e[1] == "col"]
+            labels = any(e[0] == "t2" and e[1] == "label" for _, h in hits for e in h)
+            if labels and not cols:
+                self.t2_cols, self.t2_pos = [], None
+            elif cols:
+                if single and not fresh and self.t2_pos is None:
+                    self.t2_cols.extend(c for _, c in cols)
+                else:
+                    self.t2_cols = [c for _, c in cols]
+                    self.t2_pos = [i for i, _ in cols] if row.positional and not single else None
+                self.t2_block = row.block
+        elif table == "t3":
+            if fresh or self.t3_block != row.block:
+                self.t3_grid = {}
+            if row.positional and not single:
+                for i, h in hits:
+                    for e in h:
+                        if e[0] == "t3" and e[1] == "col":
+                            self.t3_grid.setdefault(e[2], i)
+            self.t3_block = row.block
+        else:
+            if fresh or self.t4_block != row.block:
+                self.t4_leaves = []
+            for i, h in hits:
+                if any(e[0] == "t4" and e[1] == "col" for e in h):
+                    self.t4_leaves.append(i if row.positional and not single else -1)
+            self.t4_block = row.block
+        return table
+
+    def _grid(self, table: str, item_cols: list[str], row: Row) -> int | None:
+        """Where the header grid puts this row's first column (positional, same block)."""
+        if not row.positional:
+            return None
+        if table == "t3":
+            if self.t3_block != row.block:
+                return None
+            pos = [self.t3_grid.get(c) for c in item_cols]
+        elif table == "t4":
+            if self.t4_block != row.block or len(self.t4_leaves) != len(item_cols):
+                return None
+            pos = list(self.t4_leaves)
+        else:
+            if self.t2_block != row.block or self.t2_pos is None or self.t2_cols != item_cols:
+                return None
+            pos = list(self.t2_pos)
+        if any(p is None or p < 0 for p in pos):
+            return None
+        if any(b != a + 1 for a, b in zip(pos, pos[1:])):
+            return None
+        return pos[0]
+
+    # -- rows --------------------------------------------------------------------------
+    def feed(self, row: Row) -> None:
+        if row.section != self.section:
+            self.section = row.section
+            self.ctx = SECTION_TABLE.get(row.section or "")
+        kinds, L, label, has_value = _shape(tuple(c.text for c in row.cells))
+        if self.items and (row.positional or label or not has_value or self.pending is not None):
+            self.items[-1].open = False  # only a run of bare values continues a row
+        if not row.cells:
+            self.pending = None
+            return
+        texts = [i for i, k in enumerate(kinds) if k == "text"]
+        if not has_value and texts:
+            h = self._header(row, kinds)
+            if h == "ambiguous":
+                return
+            if h:
+                self.ctx = h
+                self.in_header = True
+                self.pending = None
+                return
+            if P.TABLE_CAPTION.search(label):
+                self.ctx, self.in_header = "t2", True
+                self.t2_cols, self.t2_pos = [], None
+                self.pending = None
+                return
+        match = self.voc.row(label) if label else None
+        if match is None and label and not has_value:
+            self.pending = None
+            return  # a caption or note
+        if match is not None and match[0] == "group":
+            if has_value:
+                self._warn_row(label, row, L, "a group label printed with values")
+            self.pending = None
+            return
+        if match is not None and match[0] == "t3" and match[2] and self.ctx == "t4":
+            match = None  # "总计" under table 4's headers is table 4's
+        if match is not None:
+            table, key, _ = match
+            if len(row.cells) == L:  # a label with no cells at all: values may follow on the next row
+                self.pending = (table, key, label)
+                self.ex.label_only.append(f"{table}.{key}")
+                self.in_header = False
+                return
+            self.pending = None
+            self._item(table, key, row, L, label)
+            return
+        if not has_value:
+            return
+        # values without a recognized label
+        last = self.items[-1] if self.items else None
+        if (not label and not row.positional and last is not None and last.open
+                and len(_values(last.row.cells, last.L)) + len(_values(row.cells, L)) <= len(last.columns)):
+            # one value per paragraph (a scattered table cut into paragraphs): same row
+            last.row = Row(last.row.cells + row.cells[L:], False, last.row.block, last.row.section)
+            return
+        if self.pending is not None and not label:
+            table, key, plabel = self.pending
+            self.pending = None
+            if f"{table}.{key}" in self.ex.label_only:
+                self.ex.label_only.remove(f"{table}.{key}")
+            self._item(table, key, row, L, plabel)
+        elif self.ctx == "t4":
+            self._item("t4", "", row, L, label)
+        elif not label and self.ctx in ("t2", "t3"):
+            key = self._next_row(self.ctx)
+            if key is None:
+                self._warn_row(label, row, L, "values after the last row of the table")
+            else:
+                self._item(self.ctx, key, row, L, label, reason="row label not printed; placed by template order")
+        elif self.ctx is not None:
+            self._warn_row(label, row, L, "row not recognized")
+        self.pending = None
+
+    def _next_row(self, table: str) -> str | None:
+        order = self._order(table)
+        i = self.last.get(table, -1) + 1
+        return order[i] if i < len(order) else None
+
+    def _order(self, table: str) -> list[str]:
+        tpl = self.voc.primary
+        if table == "t3":
+            return [r.key for r in tpl.t3_rows]
+        return [r for _, rows in tpl.t2_groups for r in rows]
+
+    def _warn_row(self, label: str, row: Row, L: int, why: str) -> None:
+        vals = [c.text for c in row.cells[L:] if c.text]
+        self.ex.warnings.append(
+            f"table row '{_short(label) or '(no label)'}' at {row.cells[0].start}: {why}; "
+            f"{len(vals)} value(s) not read: {' '.join(vals[:16])}"
+        )
+
+    def _item(self, table: str, key: str, row: Row, L: int, label: str, reason: str | None = None) -> None:
+        self.in_header = False
+        self.ctx = table
+        order = self._order(table) if table != "t4" else []
+        if key in order:
+            self.last[table] = order.index(key)
+        tpl = self.voc.primary
+        if table == "t3":
+            cols = list(tpl.t3_columns)
+            prefix, total = f"t3.{key}", cols.index(tpl.t3_total)
+        elif table == "t4":
+            cols = [f"{g}.{c}" for g in tpl.t4_groups for c in tpl.t4_columns]
+            prefix, total = "t4", None
+        else:
+            cols = self.voc.t2_columns(key, self.t2_cols)
+            prefix, total = f"t2.{key}", None
+            if not cols:
+                self._warn_row(label, row, L, "a table-2 row without known columns")
+                return
+        grid = self._grid(table, cols, row)
+        self.items.append(_Item(table, prefix, cols, row, L, grid, label, total, reason, open=not row.positional))
+
+
+# ------------------------------------------------------------------------ placement
+def _candidates(cells: list[Cell], L: int, n_cols: int) -> tuple[list[int], bool]:
+    """Possible starts of a positional row's data window; (starts, overflow)."""
+    n = len(cells)
+    printed = [i for i in range(L, n) if cells[i].text]
+    if not printed:
+        return [L], False
+    lo, hi = printed[0], printed[-1]
+    if hi - lo + 1 > n_cols:
+        return [hi - n_cols + 1], True
+    span = list(range(max(L, hi - n_cols + 1), lo + 1))
+    fit = [s for s in span if s + n_cols <= n]
+    return (fit or span), False
+
+
+def _place_group(items: list[_Item], ex: Extraction) -> None:
+    """Place the rows of one table of one block, learning its layout from its clear rows."""
+    cands = []
+    deltas: set[int] = set()
+    grid_ok = True
+    for it in items:
+        if it.row.positional:
+            c, over = _candidates(it.row.cells, it.L, len(it.columns))
+            cands.append((c, over))
+            if len(c) == 1 and not over and any(x.text for x in it.row.cells[it.L:]):
+                deltas.add(c[0] - it.L)
+                if it.grid is not None and it.L <= it.grid and c[0] != it.grid:
+                    grid_ok = False
+        else:
+            cands.append(([], False))
+    for it, (c, over) in zip(items, cands):
+        if not it.row.positional:
+            _place_free(it, ex)
+            continue
+        n_cols = len(it.columns)
+        reason = it.reason
+        dropped: list[Cell] = []
+        if over:
+            s = c[0]
+            dropped = [x for x in it.row.cells[it.L : s] if x.text]
+            reason = reason or f"row prints more values than its {n_cols} columns; the last {n_cols} kept"
+        elif len(c) == 1:
+            s = c[0]
+        else:
+            options = set()
+            if it.grid is not None and grid_ok and it.L <= it.grid and it.grid in c:
+                options.add(it.grid)
+            if len(deltas) == 1:
+                d = next(iter(deltas))
+                if it.L + d in c:
+                    options.add(it.L + d)
+            if len(options) == 1:
+                s = options.pop()
+            else:
+                s = min(c)
+                reason = reason or "blank cells at the row's ends leave its column placement open"
+        cells = it.row.cells
+        if dropped:
+            ex.warnings.append(
+                f"table row '{_short(it.label)}' at {cells[0].start}: {len(dropped)} value(s) more than columns, "
+                f"not read: {' '.join(x.text for x in dropped)}"
+            )
+        for j, col in enumerate(it.columns):
+            p = s + j
+            if p < len(cells):
+                _put(ex, f"{it.prefix}.{col}", _tv(cells[p], reason))
+
+
+def _place_free(it: _Item, ex: Extraction) -> None:
+    """A row without positions: values in order (see the module doc)."""
+    vals = [c for c in it.row.cells[it.L :] if c.text]
+    n_cols, k = len(it.columns), len(vals)
+    reason = it.reason
+    if k == 0:
+        return
+    if k > n_cols:
+        dropped = vals[: k - n_cols]
+        ex.warnings.append(
+            f"table row '{_short(it.label)}' at {vals[0].start}: {len(dropped)} value(s) more than columns, "
+            f"not read: {' '.join(x.text for x in dropped)}"
+        )
+        vals = vals[k - n_cols :]
+        reason = reason or f"row prints more values than its {n_cols} columns; the last {n_cols} kept"
+        placed = list(zip(it.columns, vals))
+    elif k == n_cols:
+        placed = list(zip(it.columns, vals))
+    elif k == 1 and it.total is not None:
+        placed = [(it.columns[it.total], vals[0])]
+    else:
+        placed = list(zip(it.columns[n_cols - k :], vals))
+        reason = reason or f"row prints {k} of {n_cols} values without positions; placed right-aligned"
+    for col, cell in placed:
+        _put(ex, f"{it.prefix}.{col}", _tv(cell, reason))
+
+
+def _put(ex: Extraction, key: str, v: TableValue) -> None:
+    if key in ex.cells:
+        old = ex.cells[key]
+        if (old.raw, old.start) != (v.raw, v.start):
+            ex.warnings.append(f"{key} printed twice: kept '{old.raw}' at {old.start}, not '{v.raw}' at {v.start}")
+        return
+    ex.cells[key] = v
+
+
+# ------------------------------------------------------------------------ flattened text
+def _cuts(token: str, parts: int) -> tuple[list[list[int]], list[list[int]]]:
+    """Ways to cut glued digits into printed numbers (no leading zeros): ``ways[i][p]`` is
+    how many ways ``token[i:]`` cuts into ``p`` numbers; ``ends[i]`` where a number
+    starting at ``i`` may end."""
+    n = len(token)
+    ends = [[m for m in range(i + 1, n + 1) if P.TABLE_SPLIT_PART.fullmatch(token, i, m)] for i in range(n)]
+    ways = [[0] * (parts + 1) for _ in range(n + 1)]
+    ways[n][0] = 1
+    for i in range(n - 1, -1, -1):
+        for p in range(1, parts + 1):
+            ways[i][p] = sum(ways[m][p - 1] for m in ends[i])
+    return ways, ends
+
+
+def _splits(token: str, parts: int, ways: list[list[int]], ends: list[list[int]]) -> list[list[str]]:
+    """Every cut of ``token`` into ``parts`` numbers (the caller checked there are few)."""
+    out: list[list[str]] = []
+
+    def go(i: int, p: int, acc: list[str]) -> None:
+        if p == 0:
+            if i == len(token):
+                out.append(list(acc))
+            return
+        for m in ends[i] if i < len(token) else ():
+            if ways[m][p - 1]:
+                acc.append(token[i:m])
+                go(m, p - 1, acc)
+                acc.pop()
+
+    go(0, parts, [])
+    return out
+
+
+def _plain(tok: str) -> bool:
+    """A token that reads as one printed value (no leading zeros that betray glued digits)."""
+    if P.NO_VALUE.match(tok):
+        return True
+    return number(tok) is not None and bool(P.TABLE_SPLIT_PART.fullmatch(tok.lstrip("+-").replace(",", "")))
+
+
+def _flat_values(text: str, start: int, end: int, n_cols: int, total: int | None,
+                 applicants: list[int] | None) -> list[tuple[int, TableValue]]:
+    """(column index, value) for one flattened row's value run ``text[start:end]``.
+
+    Tokens separated by spaces are cells; a token of several digits may be several cells
+    glued together. Only a reading that is the one possible (or the one where the row adds
+    up) is given, always flagged uncertain; otherwise the values stay None with the run.
+    """
+    toks = [(m.group(0), m.start()) for m in P.TABLE_FLAT_TOKEN.finditer(text, start, end)]
+    if not toks:
+        return []
+    run = text[toks[0][1] : toks[-1][1] + len(toks[-1][0])]
+    s0, e0 = toks[0][1], toks[-1][1] + len(toks[-1][0])
+
+    def tv(tok: str, pos: int, reason: str | None = None) -> TableValue:
+        return TableValue(number(tok), tok, pos, pos + len(tok), reason is not None, reason)
+
+    plain = all(_plain(t) for t, _ in toks)
+    k = len(toks)
+    if plain and k == n_cols:
+        return [(i, tv(t, p)) for i, (t, p) in enumerate(toks)]
+    if plain and k > n_cols:
+        reason = f"row prints more values than its {n_cols} columns; the last {n_cols} kept"
+        return [(i, tv(t, p, reason)) for i, (t, p) in enumerate(toks[-n_cols:])]
+    glued = any(len(t) > 1 and t[0].isdigit() and "," not in t and "." not in t for t, _ in toks)
+    if plain and not glued:
+        if k == 1 and total is not None:
+            return [(total, tv(*toks[0]))]
+        reason = f"row prints {k} of {n_cols} values without positions; placed right-aligned"
+        return [(n_cols - k + i, tv(t, p, reason)) for i, (t, p) in enumerate(toks)]
+    # glued digits: every way to cut each token so that the row has n_cols values
+    tables: list[tuple[list[list[int]], list[list[int]]] | None] = []
+    counts: list[dict[int, int]] = []
+    for t, _ in toks:
+        if P.NO_VALUE.match(t) or "," in t or t[0] in "+-":
+            tables.append(None)
+            counts.append({1: 1} if _plain(t) else {})
+            continue
+        ways_t, ends_t = _cuts(t, n_cols)
+        tables.append((ways_t, ends_t))
+        counts.append({p: ways_t[0][p] for p in range(1, n_cols + 1) if ways_t[0][p]})
+    # f[i][r]: ways for tokens i.. to make r values (a DP, so many tokens stay cheap)
+    m = len(toks)
+    f = [[0] * (n_cols + 1) for _ in range(m + 1)]
+    f[m][0] = 1
+    for i in range(m - 1, -1, -1):
+        for r in range(n_cols + 1):
+            f[i][r] = sum(c * f[i + 1][r - p] for p, c in counts[i].items() if p <= r)
+    n_ways = f[0][n_cols]
+    too_many = n_ways > MAX_SPLITS
+    ways: list[list[tuple[str, int]]] = []
+
+    def walk(i: int, r: int, acc: list[tuple[str, int]]) -> None:
+        if i == m:
+            if r == 0:
+                ways.append(list(acc))
+            return
+        t, pos0 = toks[i]
+        for p in counts[i]:
+            if p > r or not f[i + 1][r - p]:
+                continue
+            tab = tables[i]
+            for pieces in ([[t]] if tab is None else _splits(t, p, *tab)):
+                pos = pos0
+                for piece in pieces:
+                    acc.append((piece, pos))
+                    pos += len(piece)
+                walk(i + 1, r - p, acc)
+                del acc[len(acc) - len(pieces):]
+
+    if not too_many and n_ways:
+        walk(0, n_cols, [])
+    how = "the only split"
+    if applicants is not None and total is not None and len(ways) > 1:
+        adds_up = [w for w in ways if sum(number(w[i][0]) or 0 for i in applicants) == (number(w[total][0]) or 0)]
+        if adds_up:
+            ways, how = adds_up, SPLIT_BY_ROW_TOTAL
+    if len(ways) == 1:
+        reason = f"digits glued together in flattened text ('{run}'); {how}"
+        return [(i, tv(p, pos, reason)) for i, (p, pos) in enumerate(ways[0])]
+    digits = sum(len(t) for t, _ in toks)
+    if not ways and not too_many and plain and digits < n_cols:
+        reason = f"'{run}' may be values glued together or a short row; read as printed"
+        if k == 1 and total is not None:
+            return [(total, tv(toks[0][0], toks[0][1], reason))]
+        return [(n_cols - k + i, tv(t, p, reason)) for i, (t, p) in enumerate(toks[-n_cols:])]
+    if ways or too_many:
+        reason = f"digits glued together in flattened text ('{run}') split {max(n_ways, len(ways))} possible ways into {n_cols} values"
+    else:
+        reason = f"'{run}' cannot be read as {n_cols} values"
+    return [(i, TableValue(None, run, s0, e0, True, reason)) for i in range(n_cols)]
+
+
+def _flat_run(text: str, pos: int, end: int) -> tuple[int, int] | None:
+    """The value run right after a flattened label ending at ``pos``: (start, end)."""
+    m = P.TABLE_FLAT_LABEL_TAIL.match(text, pos, end)
+    if not m:
+        return None
+    r = P.TABLE_FLAT_RUN.match(text, m.end(), end)
+    if not r:
+        return None
+    s, e = r.start(), r.end()
+    while e > s and text[e - 1] in " \t":
+        e -= 1
+    tail = P.TABLE_FLAT_NUMBERING_TAIL.search(text, s, e)
+    if tail:
+        e = tail.start()
+    while s < e and text[s] in " \t":
+        s += 1
+    return (s, e) if e > s else None
+
+
+def _flattened(ex: Extraction, voc: _Vocab, text: str, regions: dict[str, tuple[int, int]]) -> None:
+    """Tables glued into running text ("规章000行政规范性文件106…"), for tables not found
+    in any table block: labels are found in template order, each followed by its values."""
+    tpl = voc.primary
+    have = {k.split(".", 1)[0] for k in ex.cells}
+    for table in ("t2", "t3", "t4"):
+        if table in have or table not in regions:
+            continue
+        start, end = regions[table]
+        if not P.TABLE_FLAT_HINT.search(text, start, end):
+            continue
+        found: list[tuple[str, list[tuple[int, TableValue]], list[str]]] = []
+        if table == "t4":
+            m = tpl.t4_flat_anchor.search(text, start, end)
+            run = None
+            if m:
+                k = m.end()
+                while k < end and not text[k].isdigit() and text[k] not in "\n。；;" and k - m.end() < 160:
+                    k += 1
+                run = _flat_run(text, k, end)
+            if run:
+                cols = [f"{g}.{c}" for g in tpl.t4_groups for c in tpl.t4_columns]
+                found.append(("t4", _flat_values(text, run[0], run[1], len(cols), None, None), cols))
+        else:
+            if table == "t2":
+                specs = [(r, tpl.t2_flat[r], tpl.t2_row_columns(r)) for _, rows in tpl.t2_groups for r in rows]
+                applicants, total = None, None
+            else:
+                cols3 = list(tpl.t3_columns)
+                specs = [(r.key, r.flat or r.pattern, tuple(cols3)) for r in tpl.t3_rows]
+                applicants = [cols3.index(a) for a in tpl.t3_applicants]
+                total = cols3.index(tpl.t3_total)
+            pos = start
+            for key, pat, cols in specs:
+                m = pat.search(text, pos, end)
+                if not m:
+                    continue
+                run = _flat_run(text, m.end(), end)
+                if not run:
+                    continue
+                found.append((f"{table}.{key}", _flat_values(text, run[0], run[1], len(cols), total, applicants), list(cols)))
+                pos = run[1]
+        if sum(1 for _, vals, _ in found if vals) < (1 if table == "t4" else 2):
+            continue
+        ex.flattened.append(table)
+        for prefix, vals, cols in found:
+            for i, v in vals:
+                _put(ex, f"{prefix}.{cols[i]}", v)
+
+
+# ------------------------------------------------------------------------ entry point
+def extract(blocks: list[Block], text: str, template: str | None = None) -> Extraction:
+    """Tables 2-4 of a report from its blocks (and its normalized text, for flattened tables)."""
+    tid = template or T.detect(blocks)
+    ex = Extraction(template=tid)
+    if tid == "pre2019":
+        return ex  # the 2008-2018 reports have their own tables, not tables 2-4 of the templates
+    voc = vocab(tid)
+    reader = _Reader(voc, ex)
+    for row in _rows(blocks, text, pseudo=tid in T.TEMPLATE_IDS):
+        reader.feed(row)
+    groups: dict[tuple[int, str], list[_Item]] = {}
+    for it in reader.items:
+        groups.setdefault((it.row.block, it.table), []).append(it)
+    for items in groups.values():
+        _place_group(items, ex)
+    regions: dict[str, tuple[int, int]] = {}
+    for b in blocks:
+        t = SECTION_TABLE.get(b.section or "")
+        if t and b.kind == "paragraph":
+            s, e = regions.get(t, (b.start, b.end))
+            regions[t] = (min(s, b.start), max(e, b.end))
+    if len(regions) < 3 and P.TABLE_FLAT_HINT.search(text):
+        # a page flattened whole (headings glued too) has no table sections: search it all
+        whole = (0, len(text))
+        for t in ("t2", "t3", "t4"):
+            if not any(SECTION_TABLE.get(b.section or "") == t for b in blocks):
+                regions.setdefault(t, whole)
+    if regions:
+        _flattened(ex, voc, text, regions)
+    ex.cells = _ordered(ex.cells, voc)
+    return ex
+
+
+_ORDER: dict[str, dict[str, int]] = {}
+
+
+def _ordered(cells: dict[str, TableValue], voc: _Vocab) -> dict[str, TableValue]:
+    """Cells in template order (the primary template's keys first, then any others)."""
+    order = _ORDER.get(voc.primary.id)
+    if order is None:
+        order = _ORDER[voc.primary.id] = {k: i for i, k in enumerate(voc.primary.keys())}
+    last = len(order)
+    return dict(sorted(cells.items(), key=lambda kv: (order.get(kv[0], last), kv[1].start)))
