@@ -15,15 +15,22 @@ from pathlib import Path
 from nlp.errors import GkError
 
 
-def _add_common(p: argparse.ArgumentParser) -> None:
+def _add_common(p: argparse.ArgumentParser, model: bool = True) -> None:
     p.add_argument("--max-bytes", type=int, default=20 * 1024 * 1024, help="refuse input files larger than this")
+    if model:
+        _add_model(p)
+
+
+def _add_model(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", default=None,
+                   help="model folder (default: the shipped models/default; 'none': no classifiers)")
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from nlp import pipeline
     from nlp.render import pretty
 
-    summary = pipeline.analyze(args.report, max_bytes=args.max_bytes)
+    summary = pipeline.analyze(args.report, max_bytes=args.max_bytes, model=args.model)
     if args.pretty:
         print(pretty(summary.to_dict()))
     else:
@@ -32,15 +39,16 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from nlp import batch
+    from nlp import batch, pipeline
 
+    pipeline.get_model(args.model)  # a missing or broken model stops here, before any work
     out = Path(args.out)
     stats = batch.run(
         Path(args.dir),
         out,
         jobs=args.jobs,
         force=args.force,
-        options={"max_bytes": args.max_bytes},
+        options={"max_bytes": args.max_bytes, "model": args.model},
         progress=True if args.progress else (False if args.quiet else None),
     )
     line = (
@@ -53,6 +61,36 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(f"interrupted: {line}; run the same command again to finish", file=sys.stderr)
         return 130
     print(line)
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from training import train
+
+    opts = train.Options(kinds=tuple(args.features.split(",")), folds=args.folds)
+    train.train(args.corpus, args.out, opts)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from training import importers
+
+    argv = [args.tool, args.export, "--out", args.out, "--offsets", args.offsets, "--text-key", args.text_key]
+    return importers.main(argv)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from nlp import pipeline
+    from training import evaluate
+
+    model = pipeline.get_model(args.model)
+    if model is None:
+        raise GkError("E101", "none", "evaluate needs a model")
+    result = evaluate.evaluate(args.corpus, model)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        print(evaluate.report_text(result))
     return 0
 
 
@@ -79,6 +117,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_common(p)
     p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("train", help="train the classifiers on annotated corpora (CORPUS.md JSON Lines)")
+    p.add_argument("corpus", nargs="+", help="corpus files or folders of .jsonl files")
+    p.add_argument("--out", required=True, help="model folder to write, e.g. models/mine")
+    p.add_argument("--features", default="char,word,both", help="feature kinds to compare by cross-validation")
+    p.add_argument("--folds", type=int, default=5, help="grouped cross-validation folds")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("import", help="turn a doccano or Label Studio export into a corpus (CORPUS.md)")
+    p.add_argument("tool", choices=["doccano", "labelstudio"])
+    p.add_argument("export", help="the exported file (doccano JSONL, Label Studio JSON)")
+    p.add_argument("--out", required=True, help="the corpus file (JSON Lines) to write")
+    p.add_argument("--offsets", choices=["auto", "codepoints", "utf16"], default="auto",
+                   help="how the tool counted offsets (auto: checked against the labelled text)")
+    p.add_argument("--text-key", default="text", help="Label Studio: the data field holding the text")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("evaluate", help="score a model on an annotated corpus")
+    p.add_argument("corpus", nargs="+", help="corpus files or folders of .jsonl files")
+    p.add_argument("--json", action="store_true", help="print the scores as JSON")
+    _add_model(p)
+    p.set_defaults(func=cmd_evaluate)
     return parser
 
 

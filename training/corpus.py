@@ -23,24 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from nlp.errors import GkError
+from nlp.model import SECTION_KEYS
+from nlp.themes import THEMES
 
-SECTION_KEYS: tuple[str, ...] = ("overview", "proactive", "applications", "review_litigation", "problems", "other")
 LABELS: tuple[str, ...] = ("problem", "remedy")
-THEMES: tuple[str, ...] = (
-    "platform",
-    "content",
-    "timeliness",
-    "interpretation",
-    "staff",
-    "training",
-    "mechanism",
-    "awareness",
-    "participation",
-    "key_areas",
-    "applications",
-    "supervision",
-    "other",
-)
 FORMATS: tuple[str, ...] = ("text", "html", "markdown")
 TEMPLATES: tuple[str, ...] = ("2021", "2019", "pre2019", "unknown")
 

@@ -1,0 +1,56 @@
+"""Features: text and context -> tokens, the same at training time and at run time.
+
+Segmentation (jieba) happens here, outside any scikit-learn Pipeline, so a trained
+model is nothing but vocabularies and weight arrays. A token list is what the
+vectorizer counts; context becomes tokens too ("SEC=problems", "H:问题").
+"""
+
+from __future__ import annotations
+
+import regex as re
+
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_NON_WORD = re.compile(r"[^\p{Han}A-Za-z0]+")
+TEXT_KINDS = ("char", "word", "both")
+
+
+def identity(tokens: list[str]) -> list[str]:
+    """The analyzer given to scikit-learn: documents arrive already tokenized."""
+    return tokens
+
+
+def _clean(text: str) -> str:
+    return _NON_WORD.sub(" ", _DIGITS.sub("0", text))
+
+
+def char_tokens(text: str, n_max: int = 3) -> list[str]:
+    """Character 1..n-grams inside runs of Chinese characters, letters and digits."""
+    out: list[str] = []
+    for run in _clean(text).split():
+        for n in range(1, n_max + 1):
+            out.extend(run[i : i + n] for i in range(len(run) - n + 1))
+    return out
+
+
+def word_tokens(text: str, segmenter) -> list[str]:
+    """jieba words and word bigrams."""
+    words = [w for w in segmenter.words(_clean(text)) if w.strip()]
+    return ["w:" + w for w in words] + ["b:" + a + "_" + b for a, b in zip(words, words[1:])]
+
+
+def text_tokens(text: str, kind: str, segmenter=None) -> list[str]:
+    if kind == "char":
+        return char_tokens(text)
+    if kind == "word":
+        return word_tokens(text, segmenter)
+    if kind == "both":
+        return char_tokens(text) + word_tokens(text, segmenter)
+    raise ValueError(f"unknown feature kind {kind!r}")
+
+
+def bigrams(text: str, prefix: str) -> list[str]:
+    """Character bigrams of a short context string, prefixed (headings, introductions)."""
+    out: list[str] = []
+    for run in _clean(text).split():
+        out.extend(prefix + run[i : i + 2] for i in range(len(run) - 1))
+    return out

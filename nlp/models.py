@@ -1,0 +1,196 @@
+"""Trained models at run time: vocabularies and weight arrays, read with numpy alone.
+
+A model folder holds ``model.json`` (configuration, class names, vocabularies),
+``arrays/*.npy`` (idf vectors, coefficients, intercepts, calibration parameters; read
+with ``allow_pickle=False``) and ``card.json`` / ``MODEL_CARD.md`` (data, metrics,
+versions, and the SHA-256 of every file). Loading never executes code from the folder:
+no pickle, no joblib.load. A file whose hash differs from the card's is refused (E102),
+as is a model written by an incompatible format version (E103).
+
+Scoring reproduces scikit-learn's TfidfVectorizer (sublinear tf, smooth idf, l2 norm),
+linear decision functions and sigmoid calibration exactly (tests compare the two), so
+inference needs no scikit-learn import: the CLI starts fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from nlp.errors import GkError
+
+FORMAT = "gkreport-model"
+FORMAT_VERSION = 1
+DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "default"
+
+
+@dataclass
+class LinearModel:
+    """TF-IDF features -> linear scores -> probabilities.
+
+    ``link`` says how scores become probabilities: ``sigmoid`` (per-class sigmoid
+    calibration, normalized over classes: scikit-learn's CalibratedClassifierCV with
+    method="sigmoid"), or ``logistic`` (independent logistic outputs: multi-label).
+    """
+
+    name: str
+    classes: list[str]
+    vocab: dict[str, int]
+    idf: np.ndarray
+    coef: np.ndarray  # (n_outputs, n_features); one row for a binary classifier
+    intercept: np.ndarray  # (n_outputs,)
+    link: str = "sigmoid"
+    cal_a: np.ndarray | None = None
+    cal_b: np.ndarray | None = None
+    thresholds: np.ndarray | None = None
+    extra: dict = field(default_factory=dict)
+
+    def vector(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        counts = Counter(t for t in tokens if t in self.vocab)
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        idx = np.fromiter((self.vocab[t] for t in counts), dtype=np.int64, count=len(counts))
+        tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=float, count=len(counts))
+        val = tf * self.idf[idx]
+        norm = float(np.sqrt(np.dot(val, val)))
+        return idx, (val / norm if norm else val)
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        idx, val = self.vector(tokens)
+        return self.coef[:, idx] @ val + self.intercept
+
+    def proba(self, tokens: list[str]) -> np.ndarray:
+        """Probability of each class (sigmoid link) or of each label (logistic link)."""
+        f = self.scores(tokens)
+        if self.link == "logistic":
+            return 1.0 / (1.0 + np.exp(-f))
+        p = 1.0 / (1.0 + np.exp(self.cal_a * f + self.cal_b))
+        if len(self.classes) == 2:
+            return np.array([1.0 - p[0], p[0]])
+        total = p.sum()
+        return p / total if total > 0 else np.full(len(self.classes), 1.0 / len(self.classes))
+
+    # -- serialization -----------------------------------------------------------------
+    def arrays(self) -> dict[str, np.ndarray]:
+        out = {"idf": self.idf, "coef": self.coef, "intercept": self.intercept}
+        for k in ("cal_a", "cal_b", "thresholds"):
+            v = getattr(self, k)
+            if v is not None:
+                out[k] = v
+        return {f"{self.name}.{k}": np.ascontiguousarray(v, dtype=np.float64) for k, v in out.items()}
+
+    def config(self) -> dict:
+        vocab = [None] * len(self.vocab)
+        for term, i in self.vocab.items():
+            vocab[i] = term
+        return {"classes": self.classes, "link": self.link, "vocabulary": vocab, "extra": self.extra}
+
+    @classmethod
+    def from_parts(cls, name: str, config: dict, arrays: dict[str, np.ndarray]) -> LinearModel:
+        def get(k: str) -> np.ndarray | None:
+            return arrays.get(f"{name}.{k}")
+
+        vocab = {t: i for i, t in enumerate(config["vocabulary"])}
+        coef = get("coef")
+        if coef is None or get("idf") is None or coef.shape[1] != len(vocab) or get("idf").shape[0] != len(vocab):
+            raise ValueError(f"{name}: weights do not match the vocabulary")
+        return cls(name, list(config["classes"]), vocab, get("idf"), coef, get("intercept"),
+                   config["link"], get("cal_a"), get("cal_b"), get("thresholds"), dict(config.get("extra", {})))
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@dataclass
+class Model:
+    """The three trained components and how they were made."""
+
+    name: str
+    config: dict
+    components: dict[str, LinearModel]
+    path: Path | None = None
+
+    def __getitem__(self, key: str) -> LinearModel:
+        return self.components[key]
+
+    def get(self, key: str) -> LinearModel | None:
+        return self.components.get(key)
+
+    @property
+    def features(self) -> dict:
+        return self.config.get("features", {})
+
+    def to_disk(self, folder: str | Path, card: dict | None = None, card_md: str | None = None) -> None:
+        """Write the model; files are byte-identical for an identical model."""
+        folder = Path(folder)
+        (folder / "arrays").mkdir(parents=True, exist_ok=True)
+        for old in (folder / "arrays").glob("*.npy"):
+            old.unlink()
+        doc = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "name": self.name,
+            "config": self.config,
+            "components": {k: m.config() for k, m in sorted(self.components.items())},
+        }
+        (folder / "model.json").write_text(json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=0) + "\n", encoding="utf-8")
+        for m in self.components.values():
+            for key, arr in sorted(m.arrays().items()):
+                with open(folder / "arrays" / f"{key}.npy", "wb") as fh:
+                    np.save(fh, arr, allow_pickle=False)
+        files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name not in ("card.json", "MODEL_CARD.md"))
+        card = dict(card or {})
+        card["files"] = {p.relative_to(folder).as_posix(): _sha256(p) for p in files}
+        (folder / "card.json").write_text(json.dumps(card, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8")
+        if card_md is not None:
+            (folder / "MODEL_CARD.md").write_text(card_md, encoding="utf-8")
+
+
+def load(path: str | Path | None = None) -> Model:
+    """Load a model folder, verifying every file against the card's hashes."""
+    folder = Path(path) if path else DEFAULT_MODEL
+    where = str(folder)
+    card_path, model_path = folder / "card.json", folder / "model.json"
+    if not folder.is_dir() or not model_path.exists():
+        raise GkError("E101", where, "no model.json here (train one with `gkreport train`)")
+    try:
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+        expected = card["files"]
+    except FileNotFoundError:
+        raise GkError("E102", where, "card.json is missing, so the files cannot be verified") from None
+    except (json.JSONDecodeError, KeyError, TypeError) as e:
+        raise GkError("E102", where, f"card.json is unreadable ({e})") from None
+    present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name not in ("card.json", "MODEL_CARD.md")}
+    if set(expected) != present:
+        missing = sorted(set(expected) - present)
+        extra = sorted(present - set(expected))
+        raise GkError("E102", where, f"files differ from the card (missing {missing}, unexpected {extra})")
+    for rel, digest in expected.items():
+        if _sha256(folder / rel) != digest:
+            raise GkError("E102", where, f"{rel} does not match its SHA-256 in card.json")
+    try:
+        doc = json.loads(model_path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise GkError("E102", where, f"model.json is not valid JSON ({e})") from None
+    if doc.get("format") != FORMAT:
+        raise GkError("E103", where, "not a gkreport model")
+    if doc.get("format_version") != FORMAT_VERSION:
+        raise GkError("E103", where, f"format version {doc.get('format_version')}, this gkreport reads {FORMAT_VERSION}")
+    arrays: dict[str, np.ndarray] = {}
+    for npy in sorted((folder / "arrays").glob("*.npy")):
+        try:
+            arrays[npy.stem] = np.load(npy, allow_pickle=False)
+        except ValueError as e:
+            raise GkError("E102", where, f"{npy.name}: {e}") from None
+    try:
+        components = {k: LinearModel.from_parts(k, c, arrays) for k, c in doc["components"].items()}
+    except (KeyError, ValueError, TypeError) as e:
+        raise GkError("E103", where, f"components do not fit this gkreport ({e})") from None
+    return Model(doc.get("name", folder.name), doc.get("config", {}), components, folder)

@@ -1,0 +1,113 @@
+"""Statements: cut the prose of a report into candidate statements.
+
+CORPUS.md: a statement is one sentence or one enumerated item (一是…, （一）…, 1.…, ①…,
+首先/其次); a sentence holding a problem and its remedy is split at the clause. We cut at
+every sentence end, before every enumeration marker, after an introduction's colon
+("主要是：一是…"), and at a comma that opens a remedy clause ("…更新不及时，下一步将…").
+Each piece remembers the enumerated item it belongs to: after the classifier labels the
+pieces, neighbours of the same item with the same label are merged again (an item that
+runs over two sentences is one statement; a clause cut that did not separate a problem
+from a remedy is undone).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nlp import patterns as P
+
+#: characters a clause needs on each side of a comma before we cut a sentence there
+MIN_CLAUSE = 4
+#: an enumeration marker piece this short is a topic label ("一是制度建设方面。"), not a statement
+MAX_LEAD = 14
+
+
+@dataclass
+class Piece:
+    start: int
+    end: int
+    text: str
+    item: int  # pieces of one enumerated item (or one sentence) share this number
+    marker: bool  # the piece opens with an enumeration marker
+    clause: bool  # the piece was cut at a remedy clause inside a sentence
+    intro: bool  # the piece ends with a colon introducing what follows
+
+
+def _cuts(text: str) -> dict[int, str]:
+    """Offsets where a new piece starts, with why."""
+    cuts: dict[int, str] = {}
+    for m in P.SENTENCE_BREAK.finditer(text):
+        cuts.setdefault(m.end(), "sentence")
+    for m in P.INTRO_COLON.finditer(text):
+        if P.ITEM_MARKER.match(text, m.end()):
+            cuts.setdefault(m.end(), "sentence")
+    for m in P.ITEM_MARKER.finditer(text):
+        start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip(" ")))
+        cuts[start] = "marker"
+    for m in P.REMEDY_CLAUSE.finditer(text):
+        # only where both sides are clauses of their own, not "下步工作中，" + the rest
+        prev = max((k for k in cuts if k <= m.start()), default=0)
+        before = text[prev : m.start()]
+        if P.ITEM_MARKER.match(before):
+            before = before[P.ITEM_MARKER.match(before).end() :]
+        if (
+            len(P.WORDY.findall(before)) >= MIN_CLAUSE
+            and len(P.WORDY.findall(text[m.end() :])) >= MIN_CLAUSE
+            and not P.LEAD_IN_CLAUSE.match(before)
+        ):
+            cuts.setdefault(m.end(), "clause")
+    return cuts
+
+
+def segment(text: str, offset: int = 0, item_base: int = 0) -> list[Piece]:
+    """Pieces of one paragraph ``text`` that starts at ``offset`` in the document."""
+    cuts = _cuts(text)
+    bounds = sorted(k for k in cuts if 0 < k < len(text))
+    pieces: list[Piece] = []
+    item = item_base
+    in_item = False
+    starts = [0, *bounds]
+    ends = [*bounds, len(text)]
+    for s, e in zip(starts, ends):
+        raw = text[s:e]
+        lead = len(raw) - len(raw.lstrip())
+        body = raw.strip()
+        if not body or not P.WORDY.search(body):
+            continue
+        why = cuts.get(s, "sentence")
+        marker = why == "marker" or (s == 0 and P.ITEM_MARKER.match(text) is not None)
+        if marker:
+            item += 1
+            in_item = True
+        elif why == "clause" or (why == "sentence" and in_item):
+            pass  # continues the current item (or the sentence a clause was cut from)
+        else:
+            item += 1
+            in_item = False
+        nxt = e if e < len(text) else None
+        intro = body.endswith(("：", ":")) or (
+            body.endswith(("，", ",")) and nxt is not None and cuts.get(nxt) == "marker"
+        )
+        if intro:
+            in_item = False
+        pieces.append(Piece(offset + s + lead, offset + s + lead + len(body), body, item, marker, why == "clause", intro))
+    return pieces
+
+
+def merge(pieces: list[Piece], labels: list[str]) -> list[tuple[Piece, str, list[int]]]:
+    """Join neighbouring pieces of one item that got the same label; a short topic label
+    opening an item ("一是制度机制建设方面。") joins the piece after it, taking its label.
+
+    Returns (piece spanning the joined ones, label, indices of the joined pieces).
+    """
+    out: list[tuple[Piece, str, list[int]]] = []
+    for i, (p, lab) in enumerate(zip(pieces, labels)):
+        if out:
+            last, last_lab, idx = out[-1]
+            lead = len(idx) == 1 and last.marker and len(last.text) <= MAX_LEAD and not last.intro and not p.clause
+            if last.item == p.item and not last.intro and (last_lab == lab or lead):
+                joined = Piece(last.start, p.end, "", last.item, last.marker, False, p.intro)
+                out[-1] = (joined, lab, idx + [i])
+                continue
+        out.append((p, lab, [i]))
+    return out
