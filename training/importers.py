@@ -265,20 +265,9 @@ def from_doccano(path: str | os.PathLike, offsets: str = "auto") -> list[CorpusR
             text = obj.get("text", obj.get("data")) if isinstance(obj, dict) else None
             if not isinstance(text, str) or not text:
                 raise ValueError(f"{where}: a record needs a non-empty 'text'")
-            spans = _doccano_spans(obj, where)
-            resolved = resolve_spans(text, spans, offsets, where)
-            statements = spans_to_statements(resolved, where)
+            records.append(_record("doccano", rid, name, text, _doccano_spans(obj, where), offsets, where))
         except ValueError as e:
             raise GkError("E201", str(path), str(e)) from None
-        records.append(
-            CorpusRecord(
-                id=f"doccano-{rid}",
-                text=text,
-                format="text",
-                meta={"source": f"doccano:{name}#{rid}"},
-                statements=statements,
-            )
-        )
     return records
 
 
@@ -329,20 +318,16 @@ def from_labelstudio(path: str | os.PathLike, offsets: str = "auto", text_key: s
             if not isinstance(task, dict):
                 raise ValueError(f"{where}: a task must be an object")
             text, spans = _labelstudio_task(task, text_key, where)
-            resolved = resolve_spans(text, spans, offsets, where)
-            statements = spans_to_statements(resolved, where)
+            records.append(_record("labelstudio", rid, name, text, spans, offsets, where))
         except ValueError as e:
             raise GkError("E201", str(path), str(e)) from None
-        records.append(
-            CorpusRecord(
-                id=f"labelstudio-{rid}",
-                text=text,
-                format="text",
-                meta={"source": f"labelstudio:{name}#{rid}"},
-                statements=statements,
-            )
-        )
     return records
+
+
+def _record(tool: str, rid: str, name: str, text: str, spans: list, offsets: str, where: str) -> CorpusRecord:
+    """One corpus record from a task's text and its exported spans (offsets checked)."""
+    statements = spans_to_statements(resolve_spans(text, spans, offsets, where), where)
+    return CorpusRecord(id=f"{tool}-{rid}", text=text, format="text", meta={"source": f"{tool}:{name}#{rid}"}, statements=statements)
 
 
 def _labelstudio_task(task: dict[str, Any], text_key: str, where: str) -> tuple[str, list]:
