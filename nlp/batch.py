@@ -145,8 +145,12 @@ def run(
     options: dict | None = None,
     progress: bool | None = None,
     on_result: Callable[[Task, dict], None] | None = None,
+    sink: Callable[[Task, dict], None] | None = None,
 ) -> BatchStats:
-    """Analyze every file under ``inputs`` into ``out``; see the module docstring."""
+    """Analyze every file under ``inputs`` into ``out``; see the module docstring.
+
+    ``sink(task, result)`` (the summary database) is called for every result before its
+    index line is written, so a result in the index is always in the sink too."""
     options = options or {}
     stats = BatchStats()
     t0 = time.monotonic()
@@ -188,7 +192,7 @@ def run(
     try:
         with open(index_path, "a", encoding="utf-8") as index, open(errors_path, "a", encoding="utf-8") as errors:
             for task, result in _execute(tasks, jobs, options):
-                _commit(out, task, result, index, errors)
+                _commit(out, task, result, index, errors, sink)
                 if result["ok"]:
                     stats.done += 1
                 else:
@@ -251,8 +255,8 @@ def _relabel(result: dict, path: str) -> dict:
     return {"ok": False, "error": error}
 
 
-def _commit(out: Path, task: Task, result: dict, index, errors) -> None:
-    """Persist one result: summary file (atomically) or error line, then the index line."""
+def _commit(out: Path, task: Task, result: dict, index, errors, sink=None) -> None:
+    """Persist one result: summary file (atomically) or error line, the sink, then the index line."""
     if result["ok"]:
         target = summary_path(out, task.rel)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -271,5 +275,7 @@ def _commit(out: Path, task: Task, result: dict, index, errors) -> None:
         errors.write(json.dumps(err, ensure_ascii=False) + "\n")
         errors.flush()
         record = {"path": task.rel, "sha256": task.sha256, "status": "error", "code": err.get("code")}
+    if sink is not None:
+        sink(task, result)
     index.write(json.dumps(record, ensure_ascii=False) + "\n")
     index.flush()

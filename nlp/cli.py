@@ -43,18 +43,26 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     pipeline.get_model(args.model)  # a missing or broken model stops here, before any work
     out = Path(args.out)
-    stats = batch.run(
-        Path(args.dir),
-        out,
-        jobs=args.jobs,
-        force=args.force,
-        options={"max_bytes": args.max_bytes, "model": args.model},
-        progress=True if args.progress else (False if args.quiet else None),
-    )
+    store = _open_store(args, out)
+    try:
+        stats = batch.run(
+            Path(args.dir),
+            out,
+            jobs=args.jobs,
+            force=args.force,
+            options={"max_bytes": args.max_bytes, "model": args.model},
+            progress=True if args.progress else (False if args.quiet else None),
+            sink=store.sink if store else None,
+        )
+    finally:
+        if store:
+            store.close()
     line = (
         f"{stats.done} summaries, {stats.errors} errors, {stats.skipped} already done "
         f"({stats.total} files) in {stats.seconds:.1f}s -> {out}"
     )
+    if store:
+        line += f"; database {store.path}"
     if stats.errors:
         line += f"  (errors: {out / batch.ERRORS})"
     if stats.interrupted:
@@ -62,6 +70,27 @@ def cmd_batch(args: argparse.Namespace) -> int:
         return 130
     print(line)
     return 0
+
+
+def _open_store(args: argparse.Namespace, out: Path):
+    """The summary database batch writes into (None for --db none), with anything the
+    index lists as done but the database lacks stored first (nlp.store.Store.backfill)."""
+    if args.db is not None and args.db.lower() == "none":
+        return None
+    from nlp import store as store_mod
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise GkError("E301", str(out), e.strerror or str(e)) from None
+    store = store_mod.Store.open(Path(args.db) if args.db else store_mod.default_path(out), region_hint=args.region)
+    try:
+        if not args.force:
+            store.backfill(Path(args.dir), out)
+    except BaseException:
+        store.close()
+        raise
+    return store
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -115,6 +144,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="redo reports already done")
     p.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--db", default=None,
+                   help="summary database to write (default: OUTDIR/gkreport.sqlite; 'none': no database)")
+    p.add_argument("--region", default=None,
+                   help="the region of agencies printed without one (市商务局 -> 驻马店市商务局), e.g. 驻马店市")
     _add_common(p)
     p.set_defaults(func=cmd_batch)
 
@@ -139,6 +172,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     _add_model(p)
     p.set_defaults(func=cmd_evaluate)
+
+    from nlp import query  # the query commands (no heavy imports: matplotlib only with --plot)
+
+    query.add_parser(sub)
     return parser
 
 

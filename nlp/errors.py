@@ -28,6 +28,10 @@ MESSAGES: dict[str, str] = {
     "E302": "database error: {detail}",
     # internal: a bug, reported per file instead of stopping a batch
     "E900": "internal error while analyzing: {detail}",
+    # store / query (issue 5)
+    "E303": "bad query: {detail}",
+    "E304": "missing optional package: {detail}",
+    "E305": "cannot draw the chart: {detail}",
 }
 
 

@@ -1,0 +1,413 @@
+"""The summary database: an embedded SQLite file that ``batch`` fills and ``query`` reads.
+
+Why SQLite: one file next to the summaries, nothing to run, safe against a kill at any
+point (each report is written in one transaction, WAL journal), and readable by any tool.
+
+- A report is keyed by its content hash: writing the same content again replaces its rows
+  (never a second copy); each path that held it is a row of ``sources``. A path whose
+  content changed is moved to the new report, and a report left with no path is removed.
+- ``batch`` writes a report here *before* its line in ``index.jsonl``: a kill between the two
+  means the report is done again and written again, so every report is in the database once.
+- The schema is versioned (``PRAGMA user_version``); migrations run in order when a
+  database is opened, each in its own transaction. A database newer than the code is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nlp import agency as agency_mod
+from nlp.errors import GkError
+
+DEFAULT_NAME = "gkreport.sqlite"
+
+_V1 = """
+CREATE TABLE reports (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL,              -- the path last written (as given to batch)
+    agency TEXT,                       -- as printed (meta.agency)
+    agency_full TEXT,                  -- with its region when the name omits it and the region is known
+    agency_key TEXT,                   -- region/canonical department: the same agency across years
+    region TEXT, region_from TEXT, level TEXT, kind TEXT, department TEXT,
+    year INTEGER, title TEXT, template TEXT, format TEXT, encoding TEXT, model TEXT,
+    n_problems INTEGER NOT NULL, n_remedies INTEGER NOT NULL, n_failed INTEGER NOT NULL,
+    stored_at TEXT NOT NULL            -- the summary itself is rebuilt from the tables (summary_of)
+);
+CREATE TABLE sources (
+    path TEXT PRIMARY KEY,             -- absolute path of an input file that holds this content
+    report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    rel TEXT
+);
+CREATE TABLE sections (
+    report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    ord INTEGER NOT NULL, key TEXT NOT NULL, title TEXT,
+    span_start INTEGER, span_end INTEGER, method TEXT, confidence REAL,
+    PRIMARY KEY (report_id, ord)
+) WITHOUT ROWID;
+CREATE TABLE statements (
+    id INTEGER PRIMARY KEY,
+    report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    ord INTEGER NOT NULL, label TEXT NOT NULL, confidence REAL, section TEXT,
+    span_start INTEGER, span_end INTEGER,
+    themes TEXT NOT NULL,              -- JSON list, as in the summary
+    theme_scores TEXT,                 -- JSON object, as in the summary
+    text TEXT NOT NULL
+);
+CREATE TABLE statement_themes (
+    statement_id INTEGER NOT NULL REFERENCES statements(id) ON DELETE CASCADE,
+    report_id INTEGER NOT NULL, theme TEXT NOT NULL, score REAL,
+    PRIMARY KEY (statement_id, theme)
+) WITHOUT ROWID;
+CREATE TABLE cells (
+    report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    key TEXT NOT NULL, value, raw TEXT, uncertain INTEGER NOT NULL, reason TEXT,  -- value: as in the summary (int, float or null)
+    span_start INTEGER, span_end INTEGER,
+    PRIMARY KEY (report_id, key)
+) WITHOUT ROWID;
+CREATE TABLE checks (
+    report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    ord INTEGER NOT NULL, rule TEXT NOT NULL, ok INTEGER NOT NULL, detail TEXT,
+    numbers TEXT,                      -- JSON object: cell key -> value
+    PRIMARY KEY (report_id, ord)
+) WITHOUT ROWID;
+CREATE TABLE warnings (
+    report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    ord INTEGER NOT NULL, text TEXT NOT NULL,
+    PRIMARY KEY (report_id, ord)
+) WITHOUT ROWID;
+CREATE TABLE errors (
+    path TEXT PRIMARY KEY, sha256 TEXT, code TEXT, error TEXT, stored_at TEXT
+);
+CREATE INDEX reports_year ON reports(year);
+CREATE INDEX reports_key ON reports(agency_key, year);
+CREATE INDEX sources_report ON sources(report_id);
+CREATE INDEX statements_report ON statements(report_id);
+CREATE INDEX statement_themes_theme ON statement_themes(theme, report_id);
+-- no index on cells(key): it would touch some 200 scattered pages per report written and make
+-- batch writes 2-3x slower; `query cells KEY` scans the table instead (0.1 s per 1,000 reports)
+CREATE INDEX checks_rule ON checks(rule, ok);
+"""
+
+# Full-text search over statements: FTS5 with the trigram tokenizer finds any Chinese
+# substring of 3+ characters (shorter keywords fall back to LIKE in nlp.query).
+_V2_FTS = """
+CREATE VIRTUAL TABLE statements_fts USING fts5(text, content='statements', content_rowid='id', tokenize='trigram');
+CREATE TRIGGER statements_fts_ai AFTER INSERT ON statements BEGIN
+    INSERT INTO statements_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER statements_fts_ad AFTER DELETE ON statements BEGIN
+    INSERT INTO statements_fts(statements_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER statements_fts_au AFTER UPDATE ON statements BEGIN
+    INSERT INTO statements_fts(statements_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO statements_fts(rowid, text) VALUES (new.id, new.text);
+END;
+INSERT INTO statements_fts(statements_fts) VALUES ('rebuild');
+"""
+
+
+def has_trigram() -> bool:
+    """Whether this SQLite has FTS5 with the trigram tokenizer (3.34+ built with FTS5)."""
+    try:
+        con = sqlite3.connect(":memory:")
+        con.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='trigram')")
+        con.close()
+        return True
+    except sqlite3.Error:
+        return False
+
+
+def _v2(con: sqlite3.Connection) -> str:
+    return _V2_FTS if has_trigram() else ""  # without it, keyword search uses LIKE only
+
+
+#: schema migrations in order: version n is reached by running MIGRATIONS[n-1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], str]] = [lambda con: _V1, _v2]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _db_error(path: Path | str, e: Exception) -> GkError:
+    return GkError("E302", str(path), f"{type(e).__name__}: {e}" if not isinstance(e, sqlite3.Error) else str(e))
+
+
+def connect(path: Path | str, create: bool = True) -> sqlite3.Connection:
+    """Open (and migrate) the database at ``path``; E302 naming the file on any failure."""
+    path = Path(path)
+    if not create and not path.is_file():
+        raise GkError("E302", str(path), "no such database (run gkreport batch first, or give --db)")
+    try:
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        con.execute("PRAGMA foreign_keys=ON")
+        mode = con.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if mode != "wal":
+            raise sqlite3.OperationalError(f"cannot use WAL journal mode ({mode})")
+        con.execute("PRAGMA synchronous=NORMAL")  # WAL: a kill or power loss never corrupts, commits stay cheap
+        con.execute("PRAGMA cache_size=-65536")  # 64 MiB: fewer page reads while a batch writes
+        migrate(con, path)
+        return con
+    except GkError:
+        raise
+    except (sqlite3.Error, OSError) as e:
+        raise _db_error(path, e) from None
+
+
+def migrate(con: sqlite3.Connection, path: Path | str = "") -> int:
+    """Bring the schema to SCHEMA_VERSION, one transaction per migration; returns the version."""
+    version = con.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise GkError("E302", str(path), f"database schema version {version} is newer than this gkreport's "
+                      f"({SCHEMA_VERSION}): upgrade gkreport")
+    while version < SCHEMA_VERSION:
+        script = MIGRATIONS[version](con)
+        version += 1
+        con.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version={version};\nCOMMIT;")
+    return version
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+@dataclass
+class Store:
+    """A writable summary database (what ``batch`` writes into)."""
+
+    path: Path
+    con: sqlite3.Connection
+    region_hint: str | None = None
+
+    @classmethod
+    def open(cls, path: Path | str, region_hint: str | None = None) -> Store:
+        return cls(Path(path), connect(path), region_hint)
+
+    def close(self) -> None:
+        try:
+            self.con.close()
+        except sqlite3.Error:
+            pass
+
+    # ------------------------------------------------------------------ writing
+    def put(self, summary: dict[str, Any], path: str, rel: str | None = None,
+            text: Callable[[], str | None] | None = None) -> int:
+        """Write one summary (one transaction); returns its report id."""
+        meta = summary.get("meta") or {}
+        ag = agency_mod.parse(meta.get("agency"))
+        if ag is not None and ag.bare:
+            ag = agency_mod.resolve(ag, _safe(text), self.region_hint)
+        statements = summary.get("statements") or []
+        row = {
+            "sha256": summary.get("sha256") or "",
+            "source": summary.get("source") or path,
+            "agency": meta.get("agency"),
+            "agency_full": ag.full_name if ag else None,
+            "agency_key": ag.key if ag else None,
+            "region": ag.region if ag else None,
+            "region_from": ag.region_from if ag else None,
+            "level": ag.level if ag else None,
+            "kind": ag.kind if ag else None,
+            "department": ag.department if ag else None,
+            "year": meta.get("year"),
+            "title": meta.get("title"),
+            "template": meta.get("template"),
+            "format": summary.get("format"),
+            "encoding": summary.get("encoding"),
+            "model": summary.get("model"),
+            "n_problems": sum(1 for s in statements if s.get("label") == "problem"),
+            "n_remedies": sum(1 for s in statements if s.get("label") == "remedy"),
+            "n_failed": sum(1 for c in summary.get("checks") or [] if not c.get("ok")),
+            "stored_at": _now(),
+        }
+        if not row["sha256"]:
+            raise GkError("E302", str(self.path), f"{path}: a summary without its content hash cannot be stored")
+        con = self.con
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            old = con.execute("SELECT id FROM reports WHERE sha256=?", (row["sha256"],)).fetchone()
+            cols = list(row)
+            if old:
+                rid = old[0]
+                con.execute(f"UPDATE reports SET {', '.join(c + '=?' for c in cols)} WHERE id=?",
+                            [row[c] for c in cols] + [rid])
+                for table in ("statement_themes", "statements", "sections", "cells", "checks", "warnings"):
+                    con.execute(f"DELETE FROM {table} WHERE report_id=?", (rid,))
+            else:
+                rid = con.execute(f"INSERT INTO reports ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                                  [row[c] for c in cols]).lastrowid
+            self._map_source(path, rel, rid)
+            con.execute("DELETE FROM errors WHERE path=?", (path,))
+            con.executemany(
+                "INSERT INTO sections VALUES (?,?,?,?,?,?,?,?)",
+                [(rid, i, s["key"], s.get("title"), s.get("start"), s.get("end"), s.get("method"), s.get("confidence"))
+                 for i, s in enumerate(summary.get("sections") or [])],
+            )
+            for i, s in enumerate(statements):
+                sid = con.execute(
+                    "INSERT INTO statements (report_id, ord, label, confidence, section, span_start, span_end, themes,"
+                    " theme_scores, text) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (rid, i, s["label"], s.get("confidence"), s.get("section"), s.get("start"), s.get("end"),
+                     json.dumps(s.get("themes") or [], ensure_ascii=False),
+                     json.dumps(s["theme_scores"], ensure_ascii=False) if s.get("theme_scores") else None,
+                     s.get("text") or ""),
+                ).lastrowid
+                scores = s.get("theme_scores") or {}
+                con.executemany("INSERT OR IGNORE INTO statement_themes VALUES (?,?,?,?)",
+                                [(sid, rid, t, scores.get(t)) for t in s.get("themes") or []])
+            con.executemany(
+                "INSERT INTO cells VALUES (?,?,?,?,?,?,?,?)",
+                [(rid, k, v.get("value"), v.get("raw"), 1 if v.get("uncertain") else 0, v.get("reason"),
+                  v.get("start"), v.get("end")) for k, v in (summary.get("tables") or {}).items()],
+            )
+            con.executemany(
+                "INSERT INTO checks VALUES (?,?,?,?,?,?)",
+                [(rid, i, c["rule"], 1 if c.get("ok") else 0, c.get("detail"),
+                  json.dumps(c["numbers"], ensure_ascii=False) if c.get("numbers") else None)
+                 for i, c in enumerate(summary.get("checks") or [])],
+            )
+            con.executemany("INSERT INTO warnings VALUES (?,?,?)",
+                            [(rid, i, w) for i, w in enumerate(summary.get("warnings") or [])])
+            con.execute("COMMIT")
+            return rid
+        except sqlite3.Error as e:
+            _rollback(con)
+            raise _db_error(self.path, e) from None
+
+    def put_error(self, path: str, sha256: str, code: str, error: str) -> None:
+        """Record an input that could not be read; the path no longer holds any report."""
+        con = self.con
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            self._map_source(path, None, None)
+            con.execute("INSERT OR REPLACE INTO errors VALUES (?,?,?,?,?)", (path, sha256, code, error, _now()))
+            con.execute("COMMIT")
+        except sqlite3.Error as e:
+            _rollback(con)
+            raise _db_error(self.path, e) from None
+
+    def _map_source(self, path: str, rel: str | None, rid: int | None) -> None:
+        """Point ``path`` at report ``rid`` (None: at nothing); drop a report no path holds any more."""
+        con = self.con
+        prev = con.execute("SELECT report_id FROM sources WHERE path=?", (path,)).fetchone()
+        if prev and prev[0] == rid:
+            con.execute("UPDATE sources SET rel=? WHERE path=?", (rel, path))
+            return
+        con.execute("DELETE FROM sources WHERE path=?", (path,))
+        if rid is not None:
+            con.execute("INSERT INTO sources VALUES (?,?,?)", (path, rid, rel))
+        if prev and not con.execute("SELECT 1 FROM sources WHERE report_id=? LIMIT 1", (prev[0],)).fetchone():
+            for table in ("statement_themes", "statements", "sections", "cells", "checks", "warnings"):
+                con.execute(f"DELETE FROM {table} WHERE report_id=?", (prev[0],))
+            con.execute("DELETE FROM reports WHERE id=?", (prev[0],))
+
+    # ------------------------------------------------------------------ batch glue
+    def sink(self, task, result: dict) -> None:
+        """``batch.run(..., sink=store.sink)``: called before the index line is written."""
+        path = os.path.abspath(task.path)
+        if result.get("ok"):
+            self.put(result["summary"], path, task.rel, text=lambda: _read_text(task.path))
+        else:
+            err = result.get("error") or {}
+            self.put_error(path, task.sha256, err.get("code") or "", err.get("error") or "")
+
+    def backfill(self, inputs: Path, out: Path) -> int:
+        """Store summaries the index lists as done but the database lacks (a database added
+        to an existing output folder, or deleted): they would otherwise be skipped."""
+        from nlp import batch
+
+        try:
+            known = {r[0] for r in self.con.execute("SELECT path FROM sources")}
+        except sqlite3.Error as e:
+            raise _db_error(self.path, e) from None
+        n = 0
+        for rec in batch.read_jsonl(out / batch.INDEX):
+            if rec.get("status") != "ok" or not rec.get("output"):
+                continue
+            path = os.path.abspath(inputs / rec["path"])
+            if path in known:
+                continue
+            try:
+                summary = json.loads((out / rec["output"]).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue  # the batch redoes nothing here; `--force` rebuilds everything
+            if summary.get("sha256") != rec.get("sha256"):
+                continue
+            self.put(summary, path, rec["path"], text=lambda p=str(inputs / rec["path"]): _read_text(p))
+            known.add(path)
+            n += 1
+        return n
+
+
+def summary_of(con: sqlite3.Connection, rid: int) -> dict[str, Any]:
+    """The summary of report ``rid`` as batch wrote it (SUMMARY.md), rebuilt from the tables."""
+    con.row_factory = sqlite3.Row
+    r = con.execute("SELECT * FROM reports WHERE id=?", (rid,)).fetchone()
+    if r is None:
+        raise KeyError(rid)
+    statements = []
+    for s in con.execute("SELECT * FROM statements WHERE report_id=? ORDER BY ord", (rid,)):
+        d = {"text": s["text"], "label": s["label"], "themes": json.loads(s["themes"]), "confidence": s["confidence"],
+             "section": s["section"], "start": s["span_start"], "end": s["span_end"]}
+        if s["theme_scores"]:
+            d["theme_scores"] = json.loads(s["theme_scores"])
+        statements.append(d)
+    tables = {}
+    for c in con.execute("SELECT * FROM cells WHERE report_id=?", (rid,)):
+        d = {"value": c["value"], "raw": c["raw"], "start": c["span_start"], "end": c["span_end"]}
+        if c["uncertain"]:
+            d["uncertain"], d["reason"] = True, c["reason"]
+        tables[c["key"]] = d
+    from nlp.model import SCHEMA_VERSION
+
+    return {
+        "schema_version": SCHEMA_VERSION, "source": r["source"], "sha256": r["sha256"], "format": r["format"],
+        "encoding": r["encoding"], "model": r["model"],
+        "meta": {"agency": r["agency"], "year": r["year"], "title": r["title"], "template": r["template"]},
+        "sections": [{"key": s["key"], "title": s["title"], "start": s["span_start"], "end": s["span_end"],
+                      "method": s["method"], "confidence": s["confidence"]}
+                     for s in con.execute("SELECT * FROM sections WHERE report_id=? ORDER BY ord", (rid,))],
+        "tables": tables,
+        "checks": [{"rule": c["rule"], "ok": bool(c["ok"]), "detail": c["detail"]}
+                   | ({"numbers": json.loads(c["numbers"])} if c["numbers"] else {})
+                   for c in con.execute("SELECT * FROM checks WHERE report_id=? ORDER BY ord", (rid,))],
+        "statements": statements,
+        "warnings": [w[0] for w in con.execute("SELECT text FROM warnings WHERE report_id=? ORDER BY ord", (rid,))],
+    }
+
+
+def _safe(text: Callable[[], str | None] | None) -> str | None:
+    if text is None:
+        return None
+    try:
+        return text()
+    except Exception:  # noqa: BLE001 - the text only helps name the agency
+        return None
+
+
+def _read_text(path: str) -> str | None:
+    """The report's text, to find the region of an agency printed without it (nlp.agency.resolve)."""
+    from nlp import decode
+
+    try:
+        return agency_mod.clean_text(decode.load(path).view)
+    except GkError:
+        return None
+
+
+def _rollback(con: sqlite3.Connection) -> None:
+    try:
+        con.execute("ROLLBACK")
+    except sqlite3.Error:
+        pass
+
+
+def default_path(out: Path) -> Path:
+    return out / DEFAULT_NAME
