@@ -209,9 +209,18 @@ def run(
 
 
 def _execute(tasks: list[Task], jobs: int, options: dict) -> Iterator[tuple[Task, dict]]:
-    """Yield (task, result) as results come, computing identical contents only once."""
+    """Yield (task, result) as results come, computing identical contents only once.
+
+    ``options["backend"]`` chooses where the work runs: "local" (worker processes on this
+    machine, ``jobs`` of them) or "dask" (the workers of an existing Dask cluster at
+    ``options["scheduler"]``, through joblib's dask backend; the workers must have gkreport
+    installed and see the input paths). Results come back here either way, so what is
+    written, and how a stopped batch resumes, does not depend on the backend."""
     if not tasks:
         return
+    options = dict(options)
+    backend = options.pop("backend", None) or "local"
+    scheduler = options.pop("scheduler", None)
     first: dict[str, Task] = {}
     dupes: dict[str, list[Task]] = {}
     unique: list[Task] = []
@@ -227,6 +236,12 @@ def _execute(tasks: list[Task], jobs: int, options: dict) -> Iterator[tuple[Task
         for copy in dupes.get(task.sha256, []):
             yield copy, _relabel(result, copy.path)
 
+    if backend == "dask":
+        for i, result in _on_dask(unique, options, scheduler):
+            yield from with_copies(unique[i], result)
+        return
+    if backend != "local":
+        raise GkError("E401", backend, "unknown backend (use 'local' or 'dask')")
     n_jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
     if n_jobs == 1 or len(unique) < 2 * n_jobs:
         for t in unique:
@@ -238,6 +253,32 @@ def _execute(tasks: list[Task], jobs: int, options: dict) -> Iterator[tuple[Task
     results = parallel(delayed(_tagged)(i, t.path, options) for i, t in enumerate(unique))
     for i, result in results:
         yield from with_copies(unique[i], result)
+
+
+#: seconds to wait for a Dask scheduler before giving up (E401)
+DASK_CONNECT_TIMEOUT = 30
+
+
+def _on_dask(unique: list[Task], options: dict, scheduler: str | None) -> Iterator[tuple[int, dict]]:
+    """(index, result) of every task, computed on the Dask cluster at ``scheduler``."""
+    if not scheduler:
+        raise GkError("E401", "dask", "--backend dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
+    try:
+        from distributed import Client
+    except ImportError:
+        raise GkError("E304", "dask", "the dask backend needs Dask: pip install 'gkreport[dask]'") from None
+    from joblib import Parallel, delayed, parallel_config
+
+    try:
+        client = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as e:
+        raise GkError("E401", scheduler, f"cannot reach the scheduler ({type(e).__name__}: {e})") from None
+    try:
+        with client.as_current(), parallel_config(backend="dask"):
+            parallel = Parallel(n_jobs=-1, return_as="generator_unordered", batch_size="auto")
+            yield from parallel(delayed(_tagged)(i, t.path, options) for i, t in enumerate(unique))
+    finally:
+        client.close()
 
 
 def _tagged(i: int, path: str, options: dict) -> tuple[int, dict]:

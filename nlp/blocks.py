@@ -236,29 +236,61 @@ def _space_table(lines: list[Line]) -> Block:
     return Block("table", lines[0].start, lines[-1].end, rows=rows, rendering="spaces", positional=False)
 
 
-def _scattered_region(lines: list[Line], i: int) -> int:
-    """A run of short lines, many of them bare numbers: a table scattered by PDF conversion."""
-    j = i
-    numbers = 0
-    while j < len(lines):
-        ln = lines[j]
-        if ln.kind in ("empty", "ws"):
-            j += 1
-            continue
-        t = ln.text.strip()
-        if ln.kind != "text" or len(t) > 30 or _is_heading_fence(ln) or P.SENTENCE_END.search(t):
-            break
-        if _is_number(t):
-            numbers += 1
-        elif j > i and numbers == 0 and j - i > 8:
-            break
-        j += 1
-    while j > i and lines[j - 1].kind in ("empty", "ws"):
-        j -= 1
-    nonempty = sum(1 for ln in lines[i:j] if ln.kind == "text")
-    if numbers >= 4 and numbers >= 0.4 * nonempty:
-        return j
-    return i
+class _Scattered:
+    """Finds tables scattered by PDF conversion: a run of short lines, many of them bare numbers.
+
+    From a start line the run goes on over short text lines (blank lines skipped) until a line
+    that cannot be in such a table (long, a heading, a sentence, a table row), or until a
+    ninth non-number line when no number came yet; it is a table when it holds at least 4
+    numbers and they are at least 40% of its lines. The line facts are computed once for the
+    document, so asking at every line costs O(1) each (a naive scan from every start is
+    quadratic on a long run of short lines).
+    """
+
+    def __init__(self, lines: list[Line]) -> None:
+        n = len(lines)
+        self.n = n
+        blank = [ln.kind in ("empty", "ws") for ln in lines]
+        hard = [False] * n
+        number = [False] * n
+        for j, ln in enumerate(lines):
+            if blank[j]:
+                continue
+            t = ln.text.strip()
+            if ln.kind != "text" or len(t) > 30 or _is_heading_fence(ln) or P.SENTENCE_END.search(t):
+                hard[j] = True
+            elif _is_number(t):
+                number[j] = True
+        # next index >= j that is hard / a number / a (non-hard) text line that is no number
+        self.next_hard = [n] * (n + 1)
+        self.next_number = [n] * (n + 1)
+        self.next_word = [n] * (n + 1)
+        for j in range(n - 1, -1, -1):
+            self.next_hard[j] = j if hard[j] else self.next_hard[j + 1]
+            self.next_number[j] = j if number[j] else self.next_number[j + 1]
+            self.next_word[j] = j if not (blank[j] or hard[j] or number[j]) else self.next_word[j + 1]
+        # counts before j of numbers and of text lines; the last non-blank line before j
+        self.numbers = [0] * (n + 1)
+        self.texts = [0] * (n + 1)
+        self.last_nonblank = [-1] * (n + 1)
+        for j, ln in enumerate(lines):
+            self.numbers[j + 1] = self.numbers[j] + number[j]
+            self.texts[j + 1] = self.texts[j] + (ln.kind == "text")
+            self.last_nonblank[j + 1] = self.last_nonblank[j] if blank[j] else j
+
+    def region(self, lines: list[Line], i: int) -> int:
+        """End (exclusive) of the scattered table starting at line i, or i if none."""
+        end = self.next_hard[i]
+        if i + 9 < self.n:
+            word = self.next_word[i + 9]  # a non-number line with no number before it ends the run
+            if word < end and word < self.next_number[i]:
+                end = word
+        numbers = self.numbers[end] - self.numbers[i]
+        j = max(i, self.last_nonblank[end] + 1)  # trailing blank lines are not part of it
+        nonempty = self.texts[j] - self.texts[i]
+        if numbers >= 4 and numbers >= 0.4 * nonempty:
+            return j
+        return i
 
 
 def _scattered_table(lines: list[Line]) -> Block:
@@ -328,13 +360,14 @@ def segment(text: str, original: str | None = None) -> list[Block]:
 
     i = 0
     n = len(lines)
+    scattered = _Scattered(lines)
     while i < n:
         for region, build in (
             (_tab_region, _tab_table),
             (_cell_lines_region, _cell_lines_table),
             (_pipe_region, _pipe_table),
             (_space_region, _space_table),
-            (_scattered_region, _scattered_table),
+            (scattered.region, _scattered_table),
         ):
             j = region(lines, i)
             if j > i:

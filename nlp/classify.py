@@ -9,6 +9,7 @@ exactly the same tokens through ``candidate_tokens`` and ``block_tokens``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -204,10 +205,18 @@ def _adjacent(cands: list[Candidate], first: list[int], second: list[int]) -> bo
     return second[0] == first[-1] + 1 and cands[first[0]].section == cands[second[0]].section
 
 
-def statements(blocks: list[Block], model: Model, include_other: bool = False) -> list[Statement]:
-    """Label candidate statements, merge pieces of one item, attach themes."""
+def _no_lap(stage: str) -> None:
+    return None
+
+
+def statements(blocks: list[Block], model: Model, include_other: bool = False,
+               lap: Callable[[str], None] = _no_lap) -> list[Statement]:
+    """Label candidate statements, merge pieces of one item, attach themes.
+
+    ``lap("statements")`` / ``lap("themes")`` mark where each part ends (for the benchmark)."""
     cands = candidates(blocks)
     if not cands:
+        lap("statements")
         return []
     kind = model.features.get("kind", "char")
     seg = _segmenter(model)
@@ -223,18 +232,20 @@ def statements(blocks: list[Block], model: Model, include_other: bool = False) -
         probs.append(p)
         labels.append(clf.classes[int(np.argmax(p))])
     labels = _structural(cands, labels)
-    themes_clf = model.get("themes")
     out: list[Statement] = []
     for piece, label, idx in S.merge([c.piece for c in cands], labels):
         if label == "other" and not include_other:
             continue
         conf = float(min(probs[i][clf.classes.index(label)] for i in idx))
         text = " ".join(cands[i].piece.text for i in idx) if len(idx) > 1 else cands[idx[0]].piece.text
-        themes: list[str] = []
-        scores: dict[str, float] = {}
-        if label != "other" and themes_clf is not None:
-            p = themes_clf.proba(theme_tokens(text, label, kind, seg))
-            themes = choose_themes(themes_clf, p)
-            scores = {t: round(float(pk), 3) for t, pk in zip(themes_clf.classes, p) if pk >= 0.2}
-        out.append(Statement(text, label, themes, round(conf, 3), cands[idx[0]].section, piece.start, piece.end, scores))
+        out.append(Statement(text, label, [], round(conf, 3), cands[idx[0]].section, piece.start, piece.end, {}))
+    lap("statements")
+    themes_clf = model.get("themes")
+    if themes_clf is not None:
+        for st in out:
+            if st.label != "other":
+                p = themes_clf.proba(theme_tokens(st.text, st.label, kind, seg))
+                st.themes = choose_themes(themes_clf, p)
+                st.theme_scores = {t: round(float(pk), 3) for t, pk in zip(themes_clf.classes, p) if pk >= 0.2}
+    lap("themes")
     return out

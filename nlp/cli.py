@@ -38,9 +38,19 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _batch_options(args: argparse.Namespace) -> dict:
+    """What every worker needs, and where the work runs (nlp.batch._execute)."""
+    options = {"max_bytes": args.max_bytes, "model": args.model}
+    if args.backend != "local":
+        options.update(backend=args.backend, scheduler=args.scheduler)
+    return options
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     from nlp import batch, pipeline
 
+    if args.backend == "dask" and not args.scheduler:
+        raise GkError("E401", "dask", "--backend dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
     pipeline.get_model(args.model)  # a missing or broken model stops here, before any work
     out = Path(args.out)
     store = _open_store(args, out)
@@ -50,7 +60,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             out,
             jobs=args.jobs,
             force=args.force,
-            options={"max_bytes": args.max_bytes, "model": args.model},
+            options=_batch_options(args),
             progress=True if args.progress else (False if args.quiet else None),
             sink=store.sink if store else None,
         )
@@ -108,6 +118,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     return importers.main(argv)
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    try:
+        from benchmarks import bench
+    except ImportError:
+        raise GkError("E001", "benchmarks", "the benchmark ships with the source tree: run it from a checkout") from None
+    argv = ["--small"] if args.small else []
+    if args.n:
+        argv += ["--n", str(args.n)]
+    if args.out:
+        argv += ["--out", args.out]
+    return bench.main(argv)
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from nlp import pipeline
     from training import evaluate
@@ -148,6 +171,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="summary database to write (default: OUTDIR/gkreport.sqlite; 'none': no database)")
     p.add_argument("--region", default=None,
                    help="the region of agencies printed without one (市商务局 -> 驻马店市商务局), e.g. 驻马店市")
+    p.add_argument("--backend", choices=["local", "dask"], default="local",
+                   help="where the work runs: worker processes here (local) or an existing Dask cluster (dask)")
+    p.add_argument("--scheduler", default=None,
+                   help="with --backend dask: the scheduler's address, e.g. tcp://10.0.0.5:8786 "
+                        "(workers need gkreport installed and the input paths mounted)")
     _add_common(p)
     p.set_defaults(func=cmd_batch)
 
@@ -172,6 +200,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     _add_model(p)
     p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("bench", help="measure speed per stage and end to end against a floor (benchmarks/bench.py)")
+    p.add_argument("--small", action="store_true", help="a quick smoke run (CI): few reports, small documents")
+    p.add_argument("--n", type=int, default=None, help="reports for the stage and end-to-end figures")
+    p.add_argument("--out", default=None, help="folder for results.json and results.md")
+    p.set_defaults(func=cmd_bench)
 
     from nlp import query  # the query commands (no heavy imports: matplotlib only with --plot)
 

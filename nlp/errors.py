@@ -32,6 +32,8 @@ MESSAGES: dict[str, str] = {
     "E303": "bad query: {detail}",
     "E304": "missing optional package: {detail}",
     "E305": "cannot draw the chart: {detail}",
+    # running on a cluster (issue 6)
+    "E401": "cluster error: {detail}",
 }
 
 

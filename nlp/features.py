@@ -7,6 +7,8 @@ vectorizer counts; context becomes tokens too ("SEC=problems", "H:问题").
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex as re
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
@@ -50,7 +52,13 @@ def text_tokens(text: str, kind: str, segmenter=None) -> list[str]:
 
 def bigrams(text: str, prefix: str) -> list[str]:
     """Character bigrams of a short context string, prefixed (headings, introductions)."""
+    return list(_bigrams(text, prefix))
+
+
+@lru_cache(maxsize=4096)
+def _bigrams(text: str, prefix: str) -> tuple[str, ...]:
+    # cached: every candidate statement under one heading repeats the same context
     out: list[str] = []
     for run in _clean(text).split():
         out.extend(prefix + run[i : i + 2] for i in range(len(run) - 1))
-    return out
+    return tuple(out)

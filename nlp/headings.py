@@ -103,10 +103,32 @@ _RUN_IN_END = re.compile(r"[。：:]")
 _SPACES = re.compile(r"\s+")
 
 
+#: parse results by (line, markdown): the blocks stage asks about the same lines many times,
+#: and template lines repeat from report to report (bounded: cleared when full)
+_PARSED: dict[tuple[str, bool], Heading | None] = {}
+_CACHE_LIMIT = 50000
+MAX_LINE = 400
+
+
 def parse(line: str, markdown: bool = False) -> Heading | None:
     """Read ``line`` as a heading, or None when it cannot be one."""
+    if len(line) > MAX_LINE and len(line.strip()) > MAX_LINE:
+        return None
+    key = (line, markdown)
+    try:
+        return _PARSED[key]
+    except KeyError:
+        pass
+    h = _parse(line, markdown)
+    if len(_PARSED) >= _CACHE_LIMIT:
+        _PARSED.clear()
+    _PARSED[key] = h
+    return h
+
+
+def _parse(line: str, markdown: bool) -> Heading | None:
     text = line.strip()
-    if not text or len(text) > 400:
+    if not text or len(text) > MAX_LINE:
         return None
     mk = marker(text)
     if markdown and mk.style == "none":

@@ -19,6 +19,8 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
+from operator import is_not
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +30,9 @@ from nlp.errors import GkError
 FORMAT = "gkreport-model"
 FORMAT_VERSION = 1
 DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "default"
+#: sublinear term frequency 1 + ln(count) for the counts a statement has
+_TF = [0.0] + [1.0 + math.log(c) for c in range(1, 256)]
+_NOT_NONE = partial(is_not, None)
 
 
 @dataclass
@@ -52,11 +57,17 @@ class LinearModel:
     extra: dict = field(default_factory=dict)
 
     def vector(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        counts = Counter(t for t in tokens if t in self.vocab)
+        # vocabulary ids in order of first occurrence (the order the sums run in), counted
+        # with C-level map/filter/Counter: this is the innermost loop of classification
+        counts = Counter(filter(_NOT_NONE, map(self.vocab.get, tokens)))
         if not counts:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        idx = np.fromiter((self.vocab[t] for t in counts), dtype=np.int64, count=len(counts))
-        tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=float, count=len(counts))
+        n = len(counts)
+        idx = np.fromiter(counts.keys(), dtype=np.int64, count=n)
+        if max(counts.values()) < len(_TF):
+            tf = np.fromiter(map(_TF.__getitem__, counts.values()), dtype=float, count=n)
+        else:
+            tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=float, count=n)
         val = tf * self.idf[idx]
         norm = float(np.sqrt(np.dot(val, val)))
         return idx, (val / norm if norm else val)

@@ -5,7 +5,7 @@ brackets are already ASCII, odd spaces are plain spaces, traditional characters 
 simplified. All quantifiers are bounded or run over disjoint character classes so that
 matching time stays linear in the input (the fuzz suite feeds multi-megabyte lines).
 
-A few hot patterns with no ``\d``, ``\s``, ``\w`` or ``\p{}`` (whose Unicode tables differ between
+A few hot patterns with no ``\\d``, ``\\s``, ``\\w`` or ``\\p{}`` (whose Unicode tables differ between
 the two engines) are compiled with the standard library's ``re`` (``_sre``): it scans plain
 character classes several times faster than ``regex``. The fuzz suite checks both engines agree.
 """
@@ -57,10 +57,11 @@ NO_VALUE = _sre.compile(r"^(?:/|／|—{1,2}|-{1,2}|–|―|无|\\)$")
 SPACE_TOKEN = re.compile(r"\S+")
 #: two or more spaces separating the columns of a space-aligned table row
 SPACE_COLUMNS = re.compile(r"[ ]{2,}")
-#: web-page footer lines kept by crawlers
+#: web-page footer lines kept by crawlers (used as a yes/no search: no alternative starts with
+#: ``\s*``, which would make a search walk every run of spaces from every start)
 CHROME_LINE = re.compile(
     r"版权所有|主办单位|承办单位|主办[:：]|承办[:：]|ICP备|网站标识码|公网安备|技术支持[:：]|联系我们|"
-    r"网站地图|打印本页|关闭窗口|【?\s*字体[:：]?\s*[\[【]?\s*大\s*[\]】]?\s*[\[【]?\s*中|分享到|扫一扫|"
+    r"网站地图|打印本页|关闭窗口|(?:【\s*)?字体[:：]?\s*[\[【]?\s*大\s*[\]】]?\s*[\[【]?\s*中|分享到|扫一扫|"
     r"浏览次数|访问量[:：]|来源[:：].{0,30}发布时间|发布时间[:：].{0,40}(?:来源|浏览)|当前位置[:：]|您现在的位置|"
     r"首页\s*[>＞»]|无障碍|适老化|上一篇|下一篇|相关链接|返回顶部|收藏本站|设为首页"
 )
@@ -125,8 +126,9 @@ TEMPLATE_PRE2019 = re.compile(r"概\s*述|依申请公开政府信息的?情况|
 SENTENCE_BREAK = re.compile(r"[。！？!?；;]+[”’」』)）\]】]*")
 #: an enumeration marker opening an item inside running text, when it follows a start,
 #: a punctuation mark or a space: 一是 / 第一， / (一) / (1) / 1. / 1、 / ① / 首先，/ 一方面
-ITEM_MARKER = re.compile(
-    r"(?:(?<=^)|(?<=[。！？!?；;：:，,、\s]))[ ]*(?:"
+_ITEM_MARKER_AFTER = r"(?:(?<=^)|(?<=[。！？!?；;：:，,、\s]))"
+_ITEM_MARKER_BODY = (
+    r"(?:"
     r"[一二三四五六七八九十]{1,2}是"
     r"|第[一二三四五六七八九十]{1,2}(?=[,，、是])"
     r"|\([一二三四五六七八九十]{1,2}\)|[㈠-㈩]"
@@ -137,6 +139,11 @@ ITEM_MARKER = re.compile(
     r"|(?:另一方面|一方面)"
     r")"
 )
+ITEM_MARKER = re.compile(_ITEM_MARKER_AFTER + r"[ ]*" + _ITEM_MARKER_BODY)
+#: the same markers without the spaces before them, for scanning a whole paragraph: the
+#: leading ``[ ]*`` makes a search try every start in a run of spaces (quadratic on a
+#: PDF line of thousands of spaces), and a marker after spaces is found here at the marker
+ITEM_MARKER_AT = re.compile(_ITEM_MARKER_AFTER + _ITEM_MARKER_BODY)
 #: a comma after which a remedy clause begins: where one sentence holds a problem and its remedy
 REMEDY_CLAUSE = _sre.compile(
     r"[，,](?=[ ]*(?:下一步|下步|今后|接下来|下阶段|我们将|我局将|我委将|我办将|我县将|我区将|我市将|我镇将|我乡将|"
@@ -220,7 +227,7 @@ SPEC_CHANNEL = re.compile(r"微信公众号|公众号|政务微博|微博|抖音
 #: … a column or special page with a name of its own (the name is checked against generic words in code)
 SPEC_COLUMN = re.compile(r"(?P<name>\p{Han}{2,10}?)(?:专栏|栏目|专题|子栏目|频道)")
 #: … a count with its unit or a share: "3件", "12条", "85%", "5个工作日"
-SPEC_NUMBER = re.compile(r"\d+(?:\.\d+)?[ ]?(?:%|％|件|条|个工作日|个|项|次|人次|家|篇|期|万元|元|天|日内|小时|批|份|人)")
+SPEC_NUMBER = re.compile(r"(?<!\d)\d+(?:\.\d+)?[ ]?(?:%|％|件|条|个工作日|个|项|次|人次|家|篇|期|万元|元|天|日内|小时|批|份|人)")
 #: … a date or a period inside the year: "3月", "10月15日", "第一季度", "上半年"
 SPEC_DATE = re.compile(r"(?<![\d.])\d{1,2}[ ]?月(?:份|[ ]?\d{1,2}[ ]?日)?|[一二三四1-4]季度|上半年|下半年|年初|年底|年末")
 #: stock phrases that admit a problem without saying which: "有待进一步加强", "还存在一些不足"

@@ -8,6 +8,7 @@ error for that file, so a batch always ends with a result or an error per input.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from nlp import blocks as blocks_stage
@@ -36,19 +37,29 @@ class Report:
     warnings: list[str] = field(default_factory=list)
 
 
-def read(source: Source) -> Report:
-    """Run the structural stages (no model needed)."""
+def _no_lap(stage: str) -> None:
+    return None
+
+
+def read(source: Source, lap: Callable[[str], None] = _no_lap) -> Report:
+    """Run the structural stages (no model needed).
+
+    ``lap(stage)`` is called as each stage ends (the benchmark times stages with it)."""
     report = Report(source)
     report.norm, notes = normalize.normalize(source.view)
     report.warnings.extend(notes)
+    lap("normalize")
     report.blocks = blocks_stage.segment(report.norm, source.view)
+    lap("blocks")
     report.sections = sections_stage.assign(report.blocks)
     report.meta = meta_stage.extract(report.blocks)
+    lap("sections")
     extraction = tables_stage.extract(report.blocks, report.norm)
     report.meta.template = extraction.template  # detected from the printed table headers
     report.tables = extraction.cells
     report.warnings.extend(extraction.warnings)
     report.checks = checks_stage.run(extraction, report.blocks, report.meta)
+    lap("tables")
     spam = sum(1 for b in report.blocks if b.kind == "spam")
     if spam:
         report.warnings.append(f"{spam} line(s) of injected spam ignored")
@@ -59,12 +70,13 @@ def read(source: Source) -> Report:
     return report
 
 
-def classify(report: Report, model) -> Report:
+def classify(report: Report, model, lap: Callable[[str], None] = _no_lap) -> Report:
     """Run the trained stages: sections for unplaced blocks, statements and their themes."""
     from nlp import classify as classify_stage
 
     report.sections = classify_stage.refine_sections(report.blocks, report.sections, model)
-    report.statements = classify_stage.statements(report.blocks, model)
+    lap("sections")
+    report.statements = classify_stage.statements(report.blocks, model, lap=lap)
     return report
 
 
@@ -78,12 +90,14 @@ def summarize(report: Report, model=None) -> Summary:
     return summary
 
 
-def analyze_source(source: Source, model=None) -> Summary:
+def analyze_source(source: Source, model=None, lap: Callable[[str], None] = _no_lap) -> Summary:
     try:
-        report = read(source)
+        report = read(source, lap)
         if model is not None:
-            classify(report, model)
-        return summarize(report, model)
+            classify(report, model, lap)
+        summary = summarize(report, model)
+        lap("summary")
+        return summary
     except GkError:
         raise
     except RecursionError:

@@ -64,13 +64,34 @@ def best_sequence(cands: list[Candidate]) -> list[Candidate]:
         return []
     best = [c.score for c in cands]
     back: list[int | None] = [None] * len(cands)
-    for j, cj in enumerate(cands):
-        for i in range(j):
-            ci = cands[i]
-            if ci.block < cj.block and ci.key < cj.key:
-                total = best[i] + cj.score + (0.5 if ci.style == cj.style else 0.0)
-                if total > best[j]:
-                    best[j], back[j] = total, i
+    # The best predecessor of a candidate is, for each (key, style) before it, the earliest
+    # candidate with the highest chain score: keeping those in a table (updated once a block
+    # is behind us) makes this linear in the candidates instead of quadratic (a page of
+    # nothing but headings has tens of thousands). Ties resolve as a pairwise scan would:
+    # the earliest predecessor wins.
+    table: dict[tuple[int, str], int] = {}  # (key, style) -> index of its best candidate so far
+    order = sorted(range(len(cands)), key=lambda k: (cands[k].block, k))
+    g = 0
+    while g < len(order):
+        h = g
+        while h < len(order) and cands[order[h]].block == cands[order[g]].block:
+            h += 1
+        for j in order[g:h]:
+            cj = cands[j]
+            found: tuple[float, int] | None = None
+            for (key, style), i in table.items():
+                if key < cj.key:
+                    total = best[i] + cj.score + (0.5 if style == cj.style else 0.0)
+                    if total > best[j] and (found is None or total > found[0] or (total == found[0] and i < found[1])):
+                        found = (total, i)
+            if found is not None:
+                best[j], back[j] = found
+        for j in order[g:h]:
+            k = (cands[j].key, cands[j].style)
+            i = table.get(k)
+            if i is None or best[j] > best[i] or (best[j] == best[i] and j < i):
+                table[k] = j
+        g = h
     j = max(range(len(cands)), key=lambda k: best[k])
     chain: list[Candidate] = []
     cur: int | None = j

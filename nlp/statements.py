@@ -12,7 +12,9 @@ from a remedy is undone).
 
 from __future__ import annotations
 
+from bisect import bisect_right, insort
 from dataclasses import dataclass
+from itertools import islice
 
 from nlp import patterns as P
 
@@ -41,22 +43,31 @@ def _cuts(text: str) -> dict[int, str]:
     for m in P.INTRO_COLON.finditer(text):
         if P.ITEM_MARKER.match(text, m.end()):
             cuts.setdefault(m.end(), "sentence")
-    for m in P.ITEM_MARKER.finditer(text):
-        start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip(" ")))
-        cuts[start] = "marker"
+    for m in P.ITEM_MARKER_AT.finditer(text):  # the marker itself, after any spaces
+        cuts[m.start()] = "marker"
+    keys = sorted(cuts)  # kept sorted: the cut before each clause is found by bisection
     for m in P.REMEDY_CLAUSE.finditer(text):
         # only where both sides are clauses of their own, not "下步工作中，" + the rest
-        prev = max((k for k in cuts if k <= m.start()), default=0)
+        k = bisect_right(keys, m.start())
+        prev = keys[k - 1] if k else 0
         before = text[prev : m.start()]
         if P.ITEM_MARKER.match(before):
             before = before[P.ITEM_MARKER.match(before).end() :]
         if (
             len(P.WORDY.findall(before)) >= MIN_CLAUSE
-            and len(P.WORDY.findall(text[m.end() :])) >= MIN_CLAUSE
+            and _wordy_at_least(text, m.end(), MIN_CLAUSE)
             and not P.LEAD_IN_CLAUSE.match(before)
         ):
-            cuts.setdefault(m.end(), "clause")
+            if m.end() not in cuts:
+                cuts[m.end()] = "clause"
+                insort(keys, m.end())
     return cuts
+
+
+def _wordy_at_least(text: str, start: int, n: int) -> bool:
+    """Whether ``text[start:]`` has ``n`` meaningful characters (without counting them all:
+    a megabyte-long paragraph must not cost a scan per clause)."""
+    return sum(1 for _ in islice(P.WORDY.finditer(text, start), n)) >= n
 
 
 def segment(text: str, offset: int = 0, item_base: int = 0) -> list[Piece]:
@@ -107,7 +118,8 @@ def merge(pieces: list[Piece], labels: list[str]) -> list[tuple[Piece, str, list
             lead = len(idx) == 1 and last.marker and len(last.text) <= MAX_LEAD and not last.intro and not p.clause
             if last.item == p.item and not last.intro and (last_lab == lab or lead):
                 joined = Piece(last.start, p.end, "", last.item, last.marker, False, p.intro)
-                out[-1] = (joined, lab, idx + [i])
+                idx.append(i)  # in place: an item of thousands of pieces must not copy the list each time
+                out[-1] = (joined, lab, idx)
                 continue
         out.append((p, lab, [i]))
     return out

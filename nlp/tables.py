@@ -679,18 +679,25 @@ def _flat_values(text: str, start: int, end: int, n_cols: int, total: int | None
     n_ways = f[0][n_cols]
     too_many = n_ways > MAX_SPLITS
     ways: list[list[tuple[str, int]]] = []
+    split_memo: dict[tuple[int, int], list[list[str]]] = {}  # the walk revisits (token, parts)
+
+    def splits(i: int, p: int) -> list[list[str]]:
+        hit = split_memo.get((i, p))
+        if hit is None:
+            tab = tables[i]
+            hit = split_memo[(i, p)] = [[toks[i][0]]] if tab is None else _splits(toks[i][0], p, *tab)
+        return hit
 
     def walk(i: int, r: int, acc: list[tuple[str, int]]) -> None:
         if i == m:
             if r == 0:
                 ways.append(list(acc))
             return
-        t, pos0 = toks[i]
+        pos0 = toks[i][1]
         for p in counts[i]:
             if p > r or not f[i + 1][r - p]:
                 continue
-            tab = tables[i]
-            for pieces in ([[t]] if tab is None else _splits(t, p, *tab)):
+            for pieces in splits(i, p):
                 pos = pos0
                 for piece in pieces:
                     acc.append((piece, pos))
@@ -702,7 +709,15 @@ def _flat_values(text: str, start: int, end: int, n_cols: int, total: int | None
         walk(0, n_cols, [])
     how = "the only split"
     if applicants is not None and total is not None and len(ways) > 1:
-        adds_up = [w for w in ways if sum(number(w[i][0]) or 0 for i in applicants) == (number(w[total][0]) or 0)]
+        nums: dict[str, int | float] = {}  # piece -> its number (or 0): the same few pieces recur
+
+        def num(piece: str) -> int | float:
+            v = nums.get(piece)
+            if v is None:
+                v = nums[piece] = number(piece) or 0
+            return v
+
+        adds_up = [w for w in ways if sum([num(w[i][0]) for i in applicants]) == num(w[total][0])]
         if adds_up:
             ways, how = adds_up, SPLIT_BY_ROW_TOTAL
     if len(ways) == 1:

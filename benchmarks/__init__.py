@@ -1,0 +1,1 @@
+"""Benchmarks of gkreport (``python -m benchmarks.bench`` or ``gkreport bench``)."""
