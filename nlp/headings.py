@@ -106,7 +106,7 @@ _SPACES = re.compile(r"\s+")
 #: parse results by (line, markdown): the blocks stage asks about the same lines many times,
 #: and template lines repeat from report to report (bounded: cleared when full)
 _PARSED: dict[tuple[str, bool], Heading | None] = {}
-_CACHE_LIMIT = 50000
+_CACHE_LIMIT = 20000
 MAX_LINE = 400
 
 

@@ -45,7 +45,7 @@ MAX_SPLITS = 2048
 #: must not then count that row as confirmed (nlp.checks)
 SPLIT_BY_ROW_TOTAL = "the only split where the row adds up"
 #: label -> match caches (labels repeat across reports: the templates print the same words)
-_CACHE_LIMIT = 50000
+_CACHE_LIMIT = 20000
 
 
 @dataclass
