@@ -33,8 +33,9 @@ class Candidate:
     tokens_context: list[str]
 
 
-def candidates(blocks: list[Block]) -> list[Candidate]:
-    """Every candidate statement of the report's prose, with its context."""
+def candidates(blocks: list[Block], only: str | None = None) -> list[Candidate]:
+    """Every candidate statement of the report's prose (of section ``only``, if given),
+    with its context."""
     out: list[Candidate] = []
     heading = ""
     section = None
@@ -47,7 +48,7 @@ def candidates(blocks: list[Block]) -> list[Candidate]:
         if b.kind == "heading":
             heading, intro = b.text, ""
             continue
-        if b.kind not in PROSE_KINDS or b.section is None:
+        if b.kind not in PROSE_KINDS or b.section is None or (only is not None and b.section != only):
             continue
         pieces = S.segment(b.text, b.start, item_base)
         if pieces:
@@ -108,7 +109,7 @@ def refine_sections(blocks: list[Block], sections: list[Section], model: Model) 
         return sections
     keys = clf.classes
     n = len(body)
-    logp = np.log(np.clip(np.array([clf.proba(block_tokens(blocks[i], k / max(n - 1, 1))) for k, i in enumerate(body)]), 1e-9, 1))
+    logp = np.log(np.clip(clf.proba_many([block_tokens(blocks[i], k / max(n - 1, 1)) for k, i in enumerate(body)]), 1e-9, 1))
     # blocks placed by a heading are fixed to their section
     fixed = [blocks[i].section if blocks[i].section_method == "heading" else None for i in body]
     big = -1e9
@@ -214,37 +215,45 @@ def statements(blocks: list[Block], model: Model, include_other: bool = False,
     """Label candidate statements, merge pieces of one item, attach themes.
 
     ``lap("statements")`` / ``lap("themes")`` mark where each part ends (for the benchmark)."""
-    cands = candidates(blocks)
+    restrict = restricted(blocks)
+    # with the problems section known, nothing outside it can be a statement: when only
+    # statements are wanted, the other sections' prose is not even cut into candidates
+    cands = candidates(blocks, only="problems" if restrict and not include_other else None)
     if not cands:
         lap("statements")
         return []
     kind = model.features.get("kind", "char")
     seg = _segmenter(model)
     clf = model["statements"]
-    restrict = restricted(blocks)
     other = clf.classes.index("other")
-    probs, labels = [], []
-    for c in cands:
-        if forced_other(c, restrict):
-            p = np.eye(len(clf.classes))[other]
-        else:
-            p = clf.proba(candidate_tokens(c, kind, seg))
-        probs.append(p)
-        labels.append(clf.classes[int(np.argmax(p))])
+    scored = [i for i, c in enumerate(cands) if not forced_other(c, restrict)]
+    probs = np.zeros((len(cands), len(clf.classes)))
+    probs[:, other] = 1.0
+    # a piece's text tokens serve twice: for its label and, if it stands alone, its themes
+    text_tokens = {i: F.text_tokens(cands[i].piece.text, kind, seg) for i in scored}
+    if scored:
+        probs[scored] = clf.proba_many([text_tokens[i] + cands[i].tokens_context for i in scored])
+    labels = [clf.classes[k] for k in probs.argmax(axis=1)]
     labels = _structural(cands, labels)
     out: list[Statement] = []
+    alone: list[list[str] | None] = []  # text tokens of statements that are one piece
     for piece, label, idx in S.merge([c.piece for c in cands], labels):
         if label == "other" and not include_other:
             continue
         conf = float(min(probs[i][clf.classes.index(label)] for i in idx))
         text = " ".join(cands[i].piece.text for i in idx) if len(idx) > 1 else cands[idx[0]].piece.text
         out.append(Statement(text, label, [], round(conf, 3), cands[idx[0]].section, piece.start, piece.end, {}))
+        alone.append(text_tokens.get(idx[0]) if len(idx) == 1 else None)
     lap("statements")
     themes_clf = model.get("themes")
     if themes_clf is not None:
-        for st in out:
-            if st.label != "other":
-                p = themes_clf.proba(theme_tokens(st.text, st.label, kind, seg))
+        todo = [(st, toks) for st, toks in zip(out, alone) if st.label != "other"]
+        if todo:
+            theme_p = themes_clf.proba_many([
+                theme_tokens(st.text, st.label, kind, seg) if toks is None else toks + [f"LABEL={st.label}"]
+                for st, toks in todo
+            ])
+            for (st, _), p in zip(todo, theme_p):
                 st.themes = choose_themes(themes_clf, p)
                 st.theme_scores = {t: round(float(pk), 3) for t, pk in zip(themes_clf.classes, p) if pk >= 0.2}
     lap("themes")

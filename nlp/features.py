@@ -8,6 +8,7 @@ vectorizer counts; context becomes tokens too ("SEC=problems", "H:问题").
 from __future__ import annotations
 
 from functools import lru_cache
+from operator import add
 
 import regex as re
 
@@ -29,8 +30,12 @@ def char_tokens(text: str, n_max: int = 3) -> list[str]:
     """Character 1..n-grams inside runs of Chinese characters, letters and digits."""
     out: list[str] = []
     for run in _clean(text).split():
-        for n in range(1, n_max + 1):
-            out.extend(run[i : i + n] for i in range(len(run) - n + 1))
+        grams: list[str] | str = run
+        out.extend(run)
+        for n in range(2, n_max + 1):
+            # n-grams as (n-1)-grams + the next character: built by C-level map, not slicing
+            grams = list(map(add, grams, run[n - 1 :]))
+            out.extend(grams)
     return out
 
 

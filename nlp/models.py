@@ -16,11 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
-from collections import Counter
 from dataclasses import dataclass, field
-from functools import partial
-from operator import is_not
+from itertools import chain, repeat
 from pathlib import Path
 
 import numpy as np
@@ -30,9 +27,6 @@ from nlp.errors import GkError
 FORMAT = "gkreport-model"
 FORMAT_VERSION = 1
 DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "default"
-#: sublinear term frequency 1 + ln(count) for the counts a statement has
-_TF = [0.0] + [1.0 + math.log(c) for c in range(1, 256)]
-_NOT_NONE = partial(is_not, None)
 
 
 @dataclass
@@ -56,36 +50,43 @@ class LinearModel:
     thresholds: np.ndarray | None = None
     extra: dict = field(default_factory=dict)
 
-    def vector(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        # vocabulary ids in order of first occurrence (the order the sums run in), counted
-        # with C-level map/filter/Counter: this is the innermost loop of classification
-        counts = Counter(filter(_NOT_NONE, map(self.vocab.get, tokens)))
-        if not counts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        n = len(counts)
-        idx = np.fromiter(counts.keys(), dtype=np.int64, count=n)
-        if max(counts.values()) < len(_TF):
-            tf = np.fromiter(map(_TF.__getitem__, counts.values()), dtype=float, count=n)
-        else:
-            tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=float, count=n)
-        val = tf * self.idf[idx]
-        norm = float(np.sqrt(np.dot(val, val)))
-        return idx, (val / norm if norm else val)
+    def scores_many(self, docs: list[list[str]]) -> np.ndarray:
+        """Decision scores of many token lists at once, shape (n_docs, n_outputs).
 
-    def scores(self, tokens: list[str]) -> np.ndarray:
-        idx, val = self.vector(tokens)
-        return self.coef[:, idx] @ val + self.intercept
+        All documents are looked up and counted together with numpy (one sort of
+        (document, feature) keys), which is what makes a report's dozens of candidates
+        cost about as much as one: this is the innermost loop of classification."""
+        n = len(docs)
+        lengths = np.fromiter(map(len, docs), dtype=np.int64, count=n)
+        ids = np.fromiter(map(self.vocab.get, chain.from_iterable(docs), repeat(-1)), dtype=np.int64, count=int(lengths.sum()))
+        doc = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        known = ids >= 0
+        keys, counts = np.unique(doc[known] * len(self.vocab) + ids[known], return_counts=True)
+        doc, feat = np.divmod(keys, len(self.vocab))
+        out = np.tile(self.intercept, (n, 1))
+        if not len(doc):
+            return out
+        present, starts = np.unique(doc, return_index=True)  # keys are sorted by document
+        val = (1.0 + np.log(counts)) * self.idf[feat]  # sublinear tf x idf
+        val /= np.sqrt(np.add.reduceat(val * val, starts))[np.searchsorted(present, doc)]  # l2 norm
+        out[present] += np.add.reduceat(self.coef[:, feat] * val, starts, axis=1).T
+        return out
 
-    def proba(self, tokens: list[str]) -> np.ndarray:
-        """Probability of each class (sigmoid link) or of each label (logistic link)."""
-        f = self.scores(tokens)
+    def proba_many(self, docs: list[list[str]]) -> np.ndarray:
+        """Probability of each class (sigmoid link) or of each label (logistic link), one
+        row per document."""
+        f = self.scores_many(docs)
         if self.link == "logistic":
             return 1.0 / (1.0 + np.exp(-f))
         p = 1.0 / (1.0 + np.exp(self.cal_a * f + self.cal_b))
         if len(self.classes) == 2:
-            return np.array([1.0 - p[0], p[0]])
-        total = p.sum()
-        return p / total if total > 0 else np.full(len(self.classes), 1.0 / len(self.classes))
+            return np.column_stack([1.0 - p[:, 0], p[:, 0]])
+        total = p.sum(axis=1, keepdims=True)
+        uniform = np.full_like(p, 1.0 / len(self.classes))
+        return np.divide(p, total, out=uniform, where=total > 0)
+
+    def proba(self, tokens: list[str]) -> np.ndarray:
+        return self.proba_many([tokens])[0]
 
     # -- serialization -----------------------------------------------------------------
     def arrays(self) -> dict[str, np.ndarray]:
