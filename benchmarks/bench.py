@@ -190,12 +190,12 @@ def _store(folder: Path):
         from nlp import store
     except ImportError:
         return None
-    return store.Store.open(folder / "bench.sqlite")
+    return store.Store.open(folder / "bench.sqlite", deferred=True)  # committed in groups, as batch does
 
 
 def stage_times(docs: list[tuple[str, bytes]], model, workdir: Path) -> dict:
     """Seconds per stage over ``docs``, in this process, with ``model``."""
-    from nlp import decode, pipeline
+    from nlp import batch, decode, pipeline
     from nlp.batch import Task
 
     laps = Laps()
@@ -212,8 +212,11 @@ def stage_times(docs: list[tuple[str, bytes]], model, workdir: Path) -> dict:
         chars += len(source.text)
         if db is not None:
             db.sink(Task(str(workdir / "corpus" / name), f"d/{k}/{name}", source.sha256), {"ok": True, "summary": d})
+            if k % batch.GROUP == batch.GROUP - 1:
+                db.commit()
             laps("store")
     if db is not None:
+        db.commit()
         db.close()
         laps("store")
     n = len(docs)
@@ -277,7 +280,7 @@ def _child_batch(src: str, out: str, jobs: int) -> None:
     t0 = time.perf_counter()
     options = {"model": None}  # what `gkreport batch` passes: the shipped model
     stats = batch.run(Path(src), Path(out), jobs=jobs, options=options, progress=False,
-                      sink=db.sink if db is not None else None)
+                      sink=db.sink if db is not None else None, commit=db.commit if db is not None else None)
     if db is not None:
         db.close()
     dt = time.perf_counter() - t0

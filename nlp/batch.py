@@ -10,6 +10,7 @@ Ctrl-C or ``kill -9`` finishes the rest without redoing or duplicating anything.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -146,11 +147,15 @@ def run(
     progress: bool | None = None,
     on_result: Callable[[Task, dict], None] | None = None,
     sink: Callable[[Task, dict], None] | None = None,
+    commit: Callable[[], None] | None = None,
 ) -> BatchStats:
     """Analyze every file under ``inputs`` into ``out``; see the module docstring.
 
     ``sink(task, result)`` (the summary database) is called for every result before its
-    index line is written, so a result in the index is always in the sink too."""
+    index line is written, so a result in the index is always in the sink too. With
+    ``commit``, the sink's writes become durable only when ``commit()`` is called: results
+    are then committed in groups (GROUP results or GROUP_SECONDS, whichever comes first)
+    and their index lines written after the commit that holds them."""
     options = options or {}
     stats = BatchStats()
     t0 = time.monotonic()
@@ -190,22 +195,85 @@ def run(
 
     bar = Progress(len(tasks), progress)
     try:
-        with open(index_path, "a", encoding="utf-8") as index, open(errors_path, "a", encoding="utf-8") as errors:
-            for task, result in _execute(tasks, jobs, options):
-                _commit(out, task, result, index, errors, sink)
-                if result["ok"]:
-                    stats.done += 1
-                else:
-                    stats.errors += 1
-                if on_result:
-                    on_result(task, result)
-                bar.update(result["ok"])
+        # unbuffered: a line is on disk when written, and a failed write leaves nothing to retry
+        with open(index_path, "ab", buffering=0) as index, open(errors_path, "ab", buffering=0) as errors:
+            log = _Log(index_path, index, errors_path, errors, commit)
+            try:
+                for task, result in _execute(tasks, jobs, options):
+                    log.add(_commit(out, task, result, log, sink))
+                    if result["ok"]:
+                        stats.done += 1
+                    else:
+                        stats.errors += 1
+                    if on_result:
+                        on_result(task, result)
+                    bar.update(result["ok"])
+            except KeyboardInterrupt:
+                stats.interrupted = True
+            except BaseException:
+                log.flush(quiet=True)  # keep what was done, but report the first error
+                raise
+            log.flush()  # what the sink holds is committed, then listed in the index
     except KeyboardInterrupt:
         stats.interrupted = True
+    except OSError as e:  # opening the index or the error log
+        raise GkError("E301", str(getattr(e, "filename", None) or out), e.strerror or str(e)) from None
     finally:
         bar.close()
         stats.seconds = time.monotonic() - t0
     return stats
+
+
+#: with a committing sink: results per commit, and the longest a result waits for one
+GROUP = 64
+GROUP_SECONDS = 2.0
+
+
+class _Log:
+    """The index and error log of a batch; index lines wait for the sink's commit."""
+
+    def __init__(self, index_path: Path, index, errors_path: Path, errors, commit: Callable[[], None] | None) -> None:
+        self.index_path, self.index = index_path, index
+        self.errors_path, self.errors = errors_path, errors
+        self.commit = commit
+        self.pending: list[dict] = []
+        self.since = time.monotonic()
+
+    def error(self, record: dict) -> None:
+        self._write(self.errors_path, self.errors, [record])
+
+    def add(self, record: dict) -> None:
+        self.pending.append(record)
+        if self.commit is None or len(self.pending) >= GROUP or time.monotonic() - self.since >= GROUP_SECONDS:
+            self.flush()
+
+    def flush(self, quiet: bool = False) -> None:
+        try:
+            if self.commit is not None and self.pending:
+                self.commit()  # E302 on failure: these results are then not listed, so redone
+            self._write(self.index_path, self.index, self.pending)
+        except GkError:
+            if not quiet:
+                raise
+        self.pending = []
+        self.since = time.monotonic()
+
+    @staticmethod
+    def _write(path: Path, fh, records: list[dict]) -> None:
+        """Append whole lines; on failure (a full disk) cut back any part line written."""
+        if not records:
+            return
+        data = memoryview("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8"))
+        size = None
+        try:
+            size = os.fstat(fh.fileno()).st_size
+            while data:
+                data = data[fh.write(data):]
+        except OSError as e:
+            if size is not None:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fh.fileno(), size)
+            raise GkError("E301", str(path), e.strerror or str(e)) from None
 
 
 def _execute(tasks: list[Task], jobs: int, options: dict) -> Iterator[tuple[Task, dict]]:
@@ -296,16 +364,18 @@ def _relabel(result: dict, path: str) -> dict:
     return {"ok": False, "error": error}
 
 
-def _commit(out: Path, task: Task, result: dict, index, errors, sink=None) -> None:
-    """Persist one result: summary file (atomically) or error line, the sink, then the index line."""
+def _commit(out: Path, task: Task, result: dict, log: _Log, sink=None) -> dict:
+    """Persist one result: summary file (atomically) or error line, then the sink; returns
+    its index record (written by the caller once the sink's writes are durable)."""
     if result["ok"]:
         target = summary_path(out, task.rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(target.name + ".tmp")
         try:
+            target.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_text(json.dumps(result["summary"], ensure_ascii=False), encoding="utf-8")
             os.replace(tmp, target)
         except OSError as e:
+            _unlink(tmp)  # a full disk must not leave half a file behind
             raise GkError("E301", str(target), e.strerror or str(e)) from None
         record = {"path": task.rel, "sha256": task.sha256, "status": "ok", "output": target.relative_to(out).as_posix()}
     else:
@@ -313,10 +383,15 @@ def _commit(out: Path, task: Task, result: dict, index, errors, sink=None) -> No
         err["path"] = task.path
         err["rel"] = task.rel
         err["sha256"] = task.sha256
-        errors.write(json.dumps(err, ensure_ascii=False) + "\n")
-        errors.flush()
+        log.error(err)
         record = {"path": task.rel, "sha256": task.sha256, "status": "error", "code": err.get("code")}
     if sink is not None:
         sink(task, result)
-    index.write(json.dumps(record, ensure_ascii=False) + "\n")
-    index.flush()
+    return record
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass

@@ -63,6 +63,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             options=_batch_options(args),
             progress=True if args.progress else (False if args.quiet else None),
             sink=store.sink if store else None,
+            commit=store.commit if store else None,
         )
     finally:
         if store:
@@ -93,7 +94,8 @@ def _open_store(args: argparse.Namespace, out: Path):
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise GkError("E301", str(out), e.strerror or str(e)) from None
-    store = store_mod.Store.open(Path(args.db) if args.db else store_mod.default_path(out), region_hint=args.region)
+    store = store_mod.Store.open(Path(args.db) if args.db else store_mod.default_path(out), region_hint=args.region,
+                                   deferred=True)
     try:
         if not args.force:
             store.backfill(Path(args.dir), out)

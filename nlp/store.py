@@ -27,6 +27,9 @@ from nlp import agency as agency_mod
 from nlp.errors import GkError
 
 DEFAULT_NAME = "gkreport.sqlite"
+#: JSON of the small lists and objects stored in columns, as json.dumps(ensure_ascii=False)
+#: writes them (one encoder, not one per call: a report stores dozens)
+_json = json.JSONEncoder(ensure_ascii=False).encode
 
 _V1 = """
 CREATE TABLE reports (
@@ -185,10 +188,23 @@ class Store:
     path: Path
     con: sqlite3.Connection
     region_hint: str | None = None
+    #: ``sink`` leaves its writes in an open transaction that ``commit()`` ends: a batch
+    #: commits reports in groups (each report is still all-or-nothing, by a savepoint)
+    deferred: bool = False
 
     @classmethod
-    def open(cls, path: Path | str, region_hint: str | None = None) -> Store:
-        return cls(Path(path), connect(path), region_hint)
+    def open(cls, path: Path | str, region_hint: str | None = None, deferred: bool = False) -> Store:
+        return cls(Path(path), connect(path), region_hint, deferred)
+
+    def commit(self) -> None:
+        """Make everything written so far durable (nothing to do outside a transaction)."""
+        if not self.con.in_transaction:
+            return
+        try:
+            self.con.execute("COMMIT")
+        except sqlite3.Error as e:
+            _rollback(self.con)
+            raise _db_error(self.path, e) from None
 
     def close(self) -> None:
         try:
@@ -230,8 +246,8 @@ class Store:
         if not row["sha256"]:
             raise GkError("E302", str(self.path), f"{path}: a summary without its content hash cannot be stored")
         con = self.con
+        nested = _begin(con, self.path)
         try:
-            con.execute("BEGIN IMMEDIATE")
             old = con.execute("SELECT id FROM reports WHERE sha256=?", (row["sha256"],)).fetchone()
             cols = list(row)
             if old:
@@ -255,8 +271,8 @@ class Store:
                     "INSERT INTO statements (report_id, ord, label, confidence, section, span_start, span_end, themes,"
                     " theme_scores, text) VALUES (?,?,?,?,?,?,?,?,?,?)",
                     (rid, i, s["label"], s.get("confidence"), s.get("section"), s.get("start"), s.get("end"),
-                     json.dumps(s.get("themes") or [], ensure_ascii=False),
-                     json.dumps(s["theme_scores"], ensure_ascii=False) if s.get("theme_scores") else None,
+                     _json(s.get("themes") or []),
+                     _json(s["theme_scores"]) if s.get("theme_scores") else None,
                      s.get("text") or ""),
                 ).lastrowid
                 scores = s.get("theme_scores") or {}
@@ -270,28 +286,32 @@ class Store:
             con.executemany(
                 "INSERT INTO checks VALUES (?,?,?,?,?,?)",
                 [(rid, i, c["rule"], 1 if c.get("ok") else 0, c.get("detail"),
-                  json.dumps(c["numbers"], ensure_ascii=False) if c.get("numbers") else None)
+                  _json(c["numbers"]) if c.get("numbers") else None)
                  for i, c in enumerate(summary.get("checks") or [])],
             )
             con.executemany("INSERT INTO warnings VALUES (?,?,?)",
                             [(rid, i, w) for i, w in enumerate(summary.get("warnings") or [])])
-            con.execute("COMMIT")
-            return rid
-        except sqlite3.Error as e:
-            _rollback(con)
-            raise _db_error(self.path, e) from None
+        except BaseException as e:  # a report is written whole or not at all, even on Ctrl-C
+            _undo(con, nested)
+            if isinstance(e, sqlite3.Error):
+                raise _db_error(self.path, e) from None
+            raise
+        _end(con, nested, self.path)
+        return rid
 
     def put_error(self, path: str, sha256: str, code: str, error: str) -> None:
         """Record an input that could not be read; the path no longer holds any report."""
         con = self.con
+        nested = _begin(con, self.path)
         try:
-            con.execute("BEGIN IMMEDIATE")
             self._map_source(path, None, None)
             con.execute("INSERT OR REPLACE INTO errors VALUES (?,?,?,?,?)", (path, sha256, code, error, _now()))
-            con.execute("COMMIT")
-        except sqlite3.Error as e:
-            _rollback(con)
-            raise _db_error(self.path, e) from None
+        except BaseException as e:
+            _undo(con, nested)
+            if isinstance(e, sqlite3.Error):
+                raise _db_error(self.path, e) from None
+            raise
+        _end(con, nested, self.path)
 
     def _map_source(self, path: str, rel: str | None, rid: int | None) -> None:
         """Point ``path`` at report ``rid`` (None: at nothing); drop a report no path holds any more."""
@@ -310,7 +330,10 @@ class Store:
 
     # ------------------------------------------------------------------ batch glue
     def sink(self, task, result: dict) -> None:
-        """``batch.run(..., sink=store.sink)``: called before the index line is written."""
+        """``batch.run(..., sink=store.sink)``: called before the index line is written (with
+        ``deferred``, before the commit that precedes it: ``batch.run(..., commit=store.commit)``)."""
+        if self.deferred and not self.con.in_transaction:
+            _begin(self.con, self.path)
         path = os.path.abspath(task.path)
         if result.get("ok"):
             self.put(result["summary"], path, task.rel, text=lambda: _read_text(task.path))
@@ -400,6 +423,37 @@ def _read_text(path: str) -> str | None:
         return agency_mod.clean_text(decode.load(path).view)
     except GkError:
         return None
+
+
+def _begin(con: sqlite3.Connection, path: Path) -> bool:
+    """Start one report's writes: a transaction of its own, or a savepoint inside the
+    caller's (deferred) transaction. Returns whether it is nested."""
+    nested = con.in_transaction
+    try:
+        con.execute("SAVEPOINT report" if nested else "BEGIN IMMEDIATE")
+    except sqlite3.Error as e:
+        raise _db_error(path, e) from None
+    return nested
+
+
+def _end(con: sqlite3.Connection, nested: bool, path: Path) -> None:
+    try:
+        con.execute("RELEASE report" if nested else "COMMIT")
+    except sqlite3.Error as e:
+        _undo(con, nested)
+        raise _db_error(path, e) from None
+
+
+def _undo(con: sqlite3.Connection, nested: bool) -> None:
+    """Take back one report's writes (only them, when nested in a group)."""
+    try:
+        if nested:
+            con.execute("ROLLBACK TO report")
+            con.execute("RELEASE report")
+        else:
+            con.execute("ROLLBACK")
+    except sqlite3.Error:
+        _rollback(con)
 
 
 def _rollback(con: sqlite3.Connection) -> None:

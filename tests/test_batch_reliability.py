@@ -126,8 +126,7 @@ def test_read_only_output_folder(tmp_path):
 
 def _limit_file_size():
     """In the child: files may not grow past 20 KB (a summary is ~40 KB), as on a full disk."""
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+    _limit_file_size_to(20_000)()
 
 
 @pytest.mark.parametrize("db", ["none", "default"])
@@ -210,3 +209,30 @@ def test_model_of_another_format_version(tmp_path):
     card["files"]["model.json"] = hashlib.sha256((model / "model.json").read_bytes()).hexdigest()
     (model / "card.json").write_text(json.dumps(card), encoding="utf-8")
     one_line_error(_run_with_model(tmp_path, model), "E103", "format version 99")
+
+
+def _limit_file_size_to(limit: int):
+    def limit_it():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return limit_it
+
+
+@pytest.mark.parametrize("log", [batch.INDEX, batch.ERRORS])
+def test_a_full_log_file_is_e301_naming_it(tmp_path, log):
+    """The summaries fit but the index (or error log) cannot grow: E301 naming that file,
+    no half-written temporary file, and the lines already there kept."""
+    limit = 100_000  # a summary of a sample is ~40 KB: those still fit
+    src = _samples_dir(tmp_path)
+    (src / "broken.txt").write_bytes(b"\x00\xff" * 10)  # an error record, for errors.jsonl
+    out = tmp_path / "out"
+    out.mkdir()
+    line = json.dumps({"path": "older/report.txt", "sha256": "0" * 64, "status": "error", "code": "E002"}) + "\n"
+    old = line * ((limit - 10) // len(line))
+    (out / log).write_text(old)  # all but a few bytes of what the file may hold
+    r = subprocess.run(CLI + ["batch", str(src), "--out", str(out), "--jobs", "1", "--quiet", "--db", "none"],
+                       capture_output=True, text=True, timeout=120, preexec_fn=_limit_file_size_to(limit))
+    one_line_error(r, "E301", str(out / log))
+    assert "File too large" in r.stderr
+    assert not list(out.rglob("*.tmp"))
+    assert (out / log).read_text() == old
