@@ -266,18 +266,18 @@ class Store:
                 [(rid, i, s["key"], s.get("title"), s.get("start"), s.get("end"), s.get("method"), s.get("confidence"))
                  for i, s in enumerate(summary.get("sections") or [])],
             )
-            for i, s in enumerate(statements):
-                sid = con.execute(
-                    "INSERT INTO statements (report_id, ord, label, confidence, section, span_start, span_end, themes,"
-                    " theme_scores, text) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (rid, i, s["label"], s.get("confidence"), s.get("section"), s.get("start"), s.get("end"),
-                     _json(s.get("themes") or []),
-                     _json(s["theme_scores"]) if s.get("theme_scores") else None,
-                     s.get("text") or ""),
-                ).lastrowid
-                scores = s.get("theme_scores") or {}
-                con.executemany("INSERT OR IGNORE INTO statement_themes VALUES (?,?,?,?)",
-                                [(sid, rid, t, scores.get(t)) for t in s.get("themes") or []])
+            # ids given here (the write lock is held), so all statements go in one executemany
+            first = con.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM statements").fetchone()[0]
+            con.executemany(
+                "INSERT INTO statements (id, report_id, ord, label, confidence, section, span_start, span_end, themes,"
+                " theme_scores, text) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [(first + i, rid, i, s["label"], s.get("confidence"), s.get("section"), s.get("start"), s.get("end"),
+                  _json(s.get("themes") or []), _json(s["theme_scores"]) if s.get("theme_scores") else None,
+                  s.get("text") or "") for i, s in enumerate(statements)],
+            )
+            con.executemany("INSERT OR IGNORE INTO statement_themes VALUES (?,?,?,?)",
+                            [(first + i, rid, t, (s.get("theme_scores") or {}).get(t))
+                             for i, s in enumerate(statements) for t in s.get("themes") or []])
             con.executemany(
                 "INSERT INTO cells VALUES (?,?,?,?,?,?,?,?)",
                 [(rid, k, v.get("value"), v.get("raw"), 1 if v.get("uncertain") else 0, v.get("reason"),
