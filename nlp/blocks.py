@@ -11,104 +11,210 @@ A table comes out as a grid of cells whatever its rendering:
   starts a row and the numbers under it are its cells (no positions).
 Headings printed one character per line are joined. Every block and cell keeps its
 span in the text, so offsets stay traceable to the input.
+
+Speed: the lines are kept as parallel lists (text, start, kind), not an object each; every
+fact about a line (its kind, whether it is a number, a space-aligned row, a heading) is
+computed once; each line is offered only to the table readers its kind allows; and the
+regular expressions that would run on every paragraph are guarded by cheap exact tests
+(see CHROME_HINT, SPAM_HINT, ``_ends_sentence``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_left
+from itertools import accumulate
 
 from nlp import headings as H
 from nlp import patterns as P
 from nlp.model import Block, Cell
 
 
-@dataclass
-class Line:
-    start: int
-    end: int
-    text: str  # normalized
-    kind: str = "text"  # empty | ws | tabrow | cellline | pipe | text
-    markdown: bool = False  # printed with a markdown heading mark
+def _kind(t: str) -> str:
+    """What a line is: empty | ws | tabrow | cellline | pipe | text, by its tabs, pipes and blanks."""
+    if not t:
+        return "empty"
+    if "\t" not in t:
+        body = t.strip()
+        if not body:
+            return "ws"
+        return "pipe" if body[0] == "|" and t.count("|") >= 2 else "text"
+    if not t.strip():
+        return "cellline" if t[0] == "\t" and t.count("\t") == 1 else "ws"
+    body = t.lstrip("\t")
+    if len(t) - len(body) == 1 and "\t" not in body:
+        return "cellline"
+    if len(t) > 80 and max(map(len, t.split("\t"))) > 80:
+        return "text"  # prose with a stray tab, not a table row
+    if t.count("\t") >= 2 or t[0] != "\t":
+        return "tabrow"
+    return "text"
 
 
-def split_lines(text: str, original: str | None = None) -> list[Line]:
-    """Split into lines (any line-break convention) and classify each one."""
-    lines: list[Line] = []
-    pos = 0
-    for m in P.LINE_BREAK.finditer(text):
-        lines.append(Line(pos, m.start(), text[pos : m.start()]))
-        pos = m.end()
-    if pos < len(text):
-        lines.append(Line(pos, len(text), text[pos:]))
-    src = original if original is not None else text
-    for ln in lines:
-        t = ln.text
-        if not t:
-            ln.kind = "empty"
-        elif not t.strip():
-            ln.kind = "cellline" if t.startswith("\t") and t.count("\t") == 1 else "ws"
-        elif "\t" in t:
-            body = t.lstrip("\t")
-            lead = len(t) - len(body)
-            if lead == 1 and "\t" not in body:
-                ln.kind = "cellline"
-            elif max(len(c) for c in t.split("\t")) > 80:
-                ln.kind = "text"  # prose with a stray tab, not a table row
-            elif t.count("\t") >= 2 or not t.startswith("\t"):
-                ln.kind = "tabrow"
-            else:
-                ln.kind = "text"
-        elif t.lstrip().startswith("|") and t.count("|") >= 2:
-            ln.kind = "pipe"
-        if P.MD_HEADING_LINE.match(src, ln.start, ln.end):
-            ln.markdown = True
-    return lines
+#: what a scattered-table reader makes of a line (see _Scattered)
+BLANK, HARD, NUMBER, WORD = 0, 1, 2, 3
 
 
-def _cell(text: str, start: int, end: int) -> Cell:
-    """A cell with surrounding whitespace trimmed (its span trimmed with it)."""
-    lead = len(text) - len(text.lstrip())
+def _line_facts(t: str, markdown: bool = False) -> tuple[str, int, bool]:
+    """The facts about a line that depend on its text alone: its kind; its sort for a
+    scattered table (BLANK; HARD, a line that ends a run: a table row, a long line, a
+    sentence, a section heading; NUMBER, a short number; WORD, another short line); and
+    whether it may be a section heading (if not, H.is_section_heading is False for it)."""
+    kind = _kind(t)
+    may_head = markdown or not H.cannot_be_top_level(t)
+    if kind == "empty" or kind == "ws":
+        return kind, BLANK, may_head
+    if kind != "text":
+        return kind, HARD, may_head
+    s = t.strip()
+    if len(s) > 30 or _ends_sentence(s) or (may_head and H.is_section_heading(t, markdown)):
+        return kind, HARD, may_head
+    return kind, NUMBER if _is_number(s) else WORD, may_head
+
+
+#: _line_facts by line text, for lines printed without a markdown mark (short lines repeat
+#: within and across reports: numbers, blank cells, template labels; bounded: cleared when
+#: full, and only short lines are kept)
+_FACTS: dict[str, tuple[str, int, bool]] = {}
+_FACTS_LIMIT = 20000
+
+
+def _facts(t: str) -> tuple[str, int, bool]:
+    facts = _line_facts(t)
+    if len(t) <= 40:
+        if len(_FACTS) >= _FACTS_LIMIT:
+            _FACTS.clear()
+        _FACTS[t] = facts
+    return facts
+
+
+class Lines:
+    """The lines of a text (any line-break convention), as parallel sequences: ``texts[i]``
+    (normalized) starts at offset ``starts[i]``, is of kind ``kinds[i]`` and of sort
+    ``sorts[i]``; ``may_fence[i]`` is False when it cannot be a section heading; ``markdown``
+    holds the lines printed with a markdown heading mark."""
+
+    __slots__ = ("texts", "starts", "kinds", "sorts", "may_fence", "markdown", "n")
+
+    def __init__(self, text: str, original: str | None = None) -> None:
+        if "\r" in text:
+            texts, starts = [], []
+            pos = 0
+            for m in P.LINE_BREAK.finditer(text):
+                texts.append(text[pos : m.start()])
+                starts.append(pos)
+                pos = m.end()
+            if pos < len(text):
+                texts.append(text[pos:])
+                starts.append(pos)
+        else:
+            texts = text.split("\n")
+            if not texts[-1]:  # the text ends with a line break (or is empty)
+                texts.pop()
+            starts = list(accumulate([len(t) + 1 for t in texts], initial=0))
+            starts.pop()
+        self.texts: list[str] = texts
+        self.starts: list[int] = starts
+        self.n = len(texts)
+        self.markdown: set[int] = set()
+        src = original if original is not None else text
+        if "#" in src:
+            for i, (start, t) in enumerate(zip(starts, texts)):  # the pattern needs a "#" in the first 4
+                end = start + len(t)
+                if "#" in src[start : min(start + 4, end)] and P.MD_HEADING_LINE.match(src, start, end):
+                    self.markdown.add(i)
+        facts = [_FACTS.get(t) or _facts(t) for t in texts]
+        for i in self.markdown:
+            facts[i] = _line_facts(texts[i], markdown=True)
+        kinds, sorts, may_fence = zip(*facts) if facts else ((), (), ())
+        self.kinds: tuple[str, ...] = kinds
+        self.sorts: tuple[int, ...] = sorts
+        self.may_fence: tuple[bool, ...] = may_fence
+
+    def end(self, i: int) -> int:
+        return self.starts[i] + len(self.texts[i])
+
+    def fence(self, i: int) -> bool:
+        """Whether line i is a section heading, which no table runs over."""
+        return self.may_fence[i] and H.is_section_heading(self.texts[i], i in self.markdown)
+
+
+def _cell(text: str, start: int) -> Cell:
+    """A cell printed as ``text`` at ``start``, with surrounding whitespace trimmed (its span
+    trimmed with it)."""
     body = text.strip()
-    s = start + lead
+    if len(body) == len(text):
+        return Cell(text, start, start + len(text))
+    s = start + len(text) - len(text.lstrip())
     return Cell(body, s, s + len(body))
 
 
-def _split_row(line: Line, sep: str) -> list[Cell]:
+def _split_row(text: str, start: int, sep: str) -> list[Cell]:
+    """The cells of a row printed as ``text`` at ``start``, separated by ``sep``."""
     cells: list[Cell] = []
-    pos = line.start
-    for part in line.text.split(sep):
-        cells.append(_cell(part, pos, pos + len(part)))
-        pos += len(part) + len(sep)
+    pos = start
+    step = len(sep)
+    for part in text.split(sep):
+        n = len(part)
+        body = part.strip()
+        if len(body) == n:
+            cells.append(Cell(part, pos, pos + n))
+        else:
+            s = pos + n - len(part.lstrip())
+            cells.append(Cell(body, s, s + len(body)))
+        pos += n + step
     return cells
 
 
-def _is_heading_fence(line: Line) -> bool:
-    return H.is_section_heading(line.text, line.markdown)
+#: is_number results by cell text (cells repeat within and across reports; bounded: cleared
+#: when full, and only short texts are kept)
+_NUMBERS: dict[str, bool] = {}
+_NUMBERS_LIMIT = 20000
 
 
 def _is_number(s: str) -> bool:
-    return bool(P.NUMBER.match(s)) or bool(P.NO_VALUE.match(s))
+    try:
+        return _NUMBERS[s]
+    except KeyError:
+        pass
+    yes = bool(P.NUMBER.match(s)) or bool(P.NO_VALUE.match(s))
+    if len(s) <= 32:
+        if len(_NUMBERS) >= _NUMBERS_LIMIT:
+            _NUMBERS.clear()
+        _NUMBERS[s] = yes
+    return yes
+
+
+#: the characters P.SENTENCE_END looks for at the end of a line
+_SENTENCE_END_CHARS = frozenset("。！？!?;；")
+
+
+def _ends_sentence(stripped: str) -> bool:
+    """``P.SENTENCE_END.search`` on a stripped, non-empty line: with no whitespace at its end,
+    the pattern can only match its last character."""
+    return stripped[-1] in _SENTENCE_END_CHARS
+
+
+_BLANK = frozenset(("empty", "ws"))
 
 
 # ---------------------------------------------------------------- table regions
-def _tab_region(lines: list[Line], i: int) -> int:
-    """End (exclusive) of the tab table starting at line i, or i if none."""
-    if lines[i].kind != "tabrow":
-        return i
+def _tab_region(lines: Lines, i: int) -> int:
+    """End (exclusive) of the tab table starting at tab row i."""
+    kinds, texts, n = lines.kinds, lines.texts, lines.n
     j = i + 1
     last = i
-    while j < len(lines):
-        ln = lines[j]
-        if ln.kind == "tabrow":
+    while j < n:
+        kind = kinds[j]
+        if kind == "tabrow":
             last = j
-        elif ln.kind in ("empty", "ws"):
+        elif kind in _BLANK:
             pass
-        elif ln.kind == "text" and len(ln.text.strip()) <= 30 and not _is_heading_fence(ln):
+        elif kind == "text" and len(texts[j].strip()) <= 30 and not lines.fence(j):
             # a short caption between two tab rows ("第二十条第（八）项")
             k = j + 1
-            while k < len(lines) and lines[k].kind in ("empty", "ws"):
+            while k < n and kinds[k] in _BLANK:
                 k += 1
-            if k >= len(lines) or lines[k].kind != "tabrow":
+            if k >= n or kinds[k] != "tabrow":
                 break
         else:
             break
@@ -118,30 +224,30 @@ def _tab_region(lines: list[Line], i: int) -> int:
     return last + 1
 
 
-def _tab_table(lines: list[Line]) -> Block:
-    rows = [_split_row(ln, "\t") if ln.kind == "tabrow" else [_cell(ln.text, ln.start, ln.end)]
-            for ln in lines if ln.kind in ("tabrow", "text")]
-    return Block("table", lines[0].start, lines[-1].end, rows=rows, rendering="tabs", positional=True)
+def _tab_table(lines: Lines, i: int, j: int) -> Block:
+    kinds, texts, starts = lines.kinds, lines.texts, lines.starts
+    rows = [_split_row(texts[k], starts[k], "\t") if kinds[k] == "tabrow" else [_cell(texts[k], starts[k])]
+            for k in range(i, j) if kinds[k] in ("tabrow", "text")]
+    return Block("table", starts[i], lines.end(j - 1), rows=rows, rendering="tabs", positional=True)
 
 
-def _cell_lines_region(lines: list[Line], i: int) -> int:
-    """End (exclusive) of a one-cell-per-line table starting at line i, or i if none."""
-    if lines[i].kind != "cellline":
-        return i
+def _cell_lines_region(lines: Lines, i: int) -> int:
+    """End (exclusive) of a one-cell-per-line table starting at cell line i, or i if none."""
+    kinds, texts, n, may_fence = lines.kinds, lines.texts, lines.n, lines.may_fence
     j = i
     last = i
     cells = 0
-    while j < len(lines):
-        ln = lines[j]
-        if ln.kind == "cellline":
-            if _is_heading_fence(ln) and cells >= 3:
+    while j < n:
+        kind = kinds[j]
+        if kind == "cellline":
+            if cells >= 3 and may_fence[j] and lines.fence(j):
                 break
             cells += 1
             last = j
-        elif ln.kind in ("empty", "ws"):
+        elif kind in _BLANK:
             pass
-        elif ln.kind == "text" and lines[j - 1].kind in ("cellline", "text") and j - 1 <= last \
-                and len(ln.text.strip()) <= 12 and not _is_heading_fence(ln):
+        elif kind == "text" and kinds[j - 1] in ("cellline", "text") and j - 1 <= last \
+                and len(texts[j].strip()) <= 12 and not lines.fence(j):
             last = j  # continuation of the previous cell
         else:
             break
@@ -149,91 +255,112 @@ def _cell_lines_region(lines: list[Line], i: int) -> int:
     return last + 1 if cells >= 3 else i
 
 
-def _cell_lines_table(lines: list[Line]) -> Block:
+def _cell_lines_table(lines: Lines, i: int, j: int) -> Block:
+    kinds, texts, starts = lines.kinds, lines.texts, lines.starts
     rows: list[list[Cell]] = []
     row: list[Cell] = []
-    for ln in lines:
-        if ln.kind == "empty":
+    for k in range(i, j):
+        kind, t = kinds[k], texts[k]
+        if kind == "empty":
             if row:
                 rows.append(row)
                 row = []
-        elif ln.kind in ("cellline", "ws"):
-            body = ln.text[1:] if ln.text.startswith("\t") else ln.text
-            row.append(_cell(body, ln.end - len(body), ln.end))
+        elif kind == "cellline" or kind == "ws":
+            body = t[1:] if t[0] == "\t" else t
+            value = body.strip()
+            end = starts[k] + len(t)
+            if len(value) == len(body):
+                row.append(Cell(body, end - len(body), end))
+            else:
+                start = end - len(body.lstrip())
+                row.append(Cell(value, start, start + len(value)))
         else:  # continuation: glue to the previous cell
-            piece = ln.text.strip()
+            piece = t.strip()
             if row:
                 prev = row[-1]
-                lead = len(ln.text) - len(ln.text.lstrip())
-                start = prev.start if prev.text else ln.start + lead
-                row[-1] = Cell(prev.text + piece, start, ln.start + lead + len(piece))
+                begin = starts[k] + len(t) - len(t.lstrip())
+                row[-1] = Cell(prev.text + piece, prev.start if prev.text else begin, begin + len(piece))
             else:
-                row.append(_cell(ln.text, ln.start, ln.end))
+                row.append(_cell(t, starts[k]))
     if row:
         rows.append(row)
-    return Block("table", lines[0].start, lines[-1].end, rows=rows, rendering="cell_lines", positional=True)
+    return Block("table", starts[i], lines.end(j - 1), rows=rows, rendering="cell_lines", positional=True)
 
 
-def _pipe_region(lines: list[Line], i: int) -> int:
+def _pipe_region(lines: Lines, i: int) -> int:
+    kinds = lines.kinds
     j = i
-    while j < len(lines) and lines[j].kind == "pipe":
+    while j < lines.n and kinds[j] == "pipe":
         j += 1
-    return j if j - i >= 1 and (j - i >= 2 or lines[i].text.count("|") >= 3) else i
+    return j if j - i >= 2 or lines.texts[i].count("|") >= 3 else i
 
 
-def _pipe_table(lines: list[Line]) -> Block:
+def _pipe_table(lines: Lines, i: int, j: int) -> Block:
     rows: list[list[Cell]] = []
     markdown = False
-    for ln in lines:
-        if P.MD_TABLE_SEP.match(ln.text):
+    for k in range(i, j):
+        t = lines.texts[k]
+        if P.MD_TABLE_SEP.match(t):
             markdown = True
             continue
-        t = ln.text
-        lead = len(t) - len(t.lstrip())
         body = t.strip()
-        start = ln.start + lead
+        start = lines.starts[k] + len(t) - len(t.lstrip())
         if body.startswith("|"):
             body, start = body[1:], start + 1
         if body.endswith("|"):
             body = body[:-1]
-        rows.append(_split_row(Line(start, start + len(body), body), "|"))
-    return Block("table", lines[0].start, lines[-1].end, rows=rows,
+        rows.append(_split_row(body, start, "|"))
+    return Block("table", lines.starts[i], lines.end(j - 1), rows=rows,
                  rendering="markdown" if markdown else "pipes", positional=True)
 
 
-def _space_row(line: Line) -> list[Cell] | None:
-    """Cells of a space-aligned row ('规章  0  0  0'), or None if the line is not one."""
-    if line.kind != "text":
-        return None
-    cells = []
-    pos = line.start
-    for m in P.SPACE_TOKEN.finditer(line.text):
-        cells.append(Cell(m.group(0), pos + m.start(), pos + m.end()))
-    if len(cells) < 2:
-        return None
-    numeric = sum(1 for c in cells if _is_number(c.text))
-    if numeric == 0:
-        return None
+def _space_row(text: str, start: int) -> list[Cell] | None:
+    """Cells of a space-aligned row ('规章  0  0  0') printed as text line ``text`` at ``start``,
+    or None if the line is not one."""
+    if len(text.split(None, 1)) < 2:
+        return None  # (SPACE_TOKEN's whitespace is part of str.split's: fewer tokens still)
+    tokens = P.SPACE_TOKEN.findall(text)
+    if len(tokens) < 2 or not _is_number(tokens[-1]):
+        return None  # (a row ends with a number)
     # label tokens first, then only numbers
-    first_num = next(k for k, c in enumerate(cells) if _is_number(c.text))
-    if any(not _is_number(c.text) for c in cells[first_num:]):
+    numbers = [_is_number(t) for t in tokens]
+    first_num = numbers.index(True)
+    if False in numbers[first_num:]:
         return None
+    cells = [Cell(t, start + m.start(), start + m.end()) for t, m in zip(tokens, P.SPACE_TOKEN.finditer(text))]
     if first_num > 1:  # a label broken by spaces: rejoin it
-        label = Cell("".join(c.text for c in cells[:first_num]), cells[0].start, cells[first_num - 1].end)
+        label = Cell("".join(tokens[:first_num]), cells[0].start, cells[first_num - 1].end)
         cells = [label] + cells[first_num:]
     return cells
 
 
-def _space_region(lines: list[Line], i: int) -> int:
-    j = i
-    while j < len(lines) and (_space_row(lines[j]) is not None):
-        j += 1
-    return j if j - i >= 2 else i
+class _SpaceRows:
+    """Space-aligned rows, each text line read once (a region is asked for at every line)."""
 
+    def __init__(self, lines: Lines) -> None:
+        self.lines = lines
+        self.rows: dict[int, list[Cell] | None] = {}
 
-def _space_table(lines: list[Line]) -> Block:
-    rows = [r for r in (_space_row(ln) for ln in lines) if r]
-    return Block("table", lines[0].start, lines[-1].end, rows=rows, rendering="spaces", positional=False)
+    def row(self, i: int) -> list[Cell] | None:
+        try:
+            return self.rows[i]
+        except KeyError:
+            lines = self.lines
+            row = _space_row(lines.texts[i], lines.starts[i]) if lines.kinds[i] == "text" else None
+            self.rows[i] = row
+            return row
+
+    def region(self, i: int) -> int:
+        """End (exclusive) of the space-aligned table starting at line i, or i if none."""
+        j = i
+        while j < self.lines.n and self.row(j) is not None:
+            j += 1
+        return j if j - i >= 2 else i
+
+    def table(self, i: int, j: int) -> Block:
+        rows: list[list[Cell]] = [self.row(k) for k in range(i, j)]  # type: ignore[misc]
+        return Block("table", self.lines.starts[i], self.lines.end(j - 1), rows=rows, rendering="spaces",
+                     positional=False)
 
 
 class _Scattered:
@@ -243,142 +370,160 @@ class _Scattered:
     that cannot be in such a table (long, a heading, a sentence, a table row), or until a
     ninth non-number line when no number came yet; it is a table when it holds at least 4
     numbers and they are at least 40% of its lines. The line facts are computed once for the
-    document, so asking at every line costs O(1) each (a naive scan from every start is
-    quadratic on a long run of short lines).
+    document (the lines of each sort, counts before each line), so asking at every line costs
+    a few binary searches (a naive scan from every start is quadratic on a long run of short
+    lines).
     """
 
-    def __init__(self, lines: list[Line]) -> None:
-        n = len(lines)
-        self.n = n
-        blank = [ln.kind in ("empty", "ws") for ln in lines]
-        hard = [False] * n
-        number = [False] * n
-        for j, ln in enumerate(lines):
-            if blank[j]:
-                continue
-            t = ln.text.strip()
-            if ln.kind != "text" or len(t) > 30 or _is_heading_fence(ln) or P.SENTENCE_END.search(t):
-                hard[j] = True
-            elif _is_number(t):
-                number[j] = True
-        # next index >= j that is hard / a number / a (non-hard) text line that is no number
-        self.next_hard = [n] * (n + 1)
-        self.next_number = [n] * (n + 1)
-        self.next_word = [n] * (n + 1)
-        for j in range(n - 1, -1, -1):
-            self.next_hard[j] = j if hard[j] else self.next_hard[j + 1]
-            self.next_number[j] = j if number[j] else self.next_number[j + 1]
-            self.next_word[j] = j if not (blank[j] or hard[j] or number[j]) else self.next_word[j + 1]
-        # counts before j of numbers and of text lines; the last non-blank line before j
-        self.numbers = [0] * (n + 1)
-        self.texts = [0] * (n + 1)
-        self.last_nonblank = [-1] * (n + 1)
-        for j, ln in enumerate(lines):
-            self.numbers[j + 1] = self.numbers[j] + number[j]
-            self.texts[j + 1] = self.texts[j] + (ln.kind == "text")
-            self.last_nonblank[j + 1] = self.last_nonblank[j] if blank[j] else j
+    def __init__(self, lines: Lines) -> None:
+        self.n = lines.n
+        sorts = lines.sorts
+        self.number = [j for j, sort in enumerate(sorts) if sort == NUMBER]  # short lines that are a number
+        self.possible = len(self.number) >= 4  # with fewer numbers in the text, no run has 4
+        if not self.possible:
+            return
+        self.word = [j for j, sort in enumerate(sorts) if sort == WORD]  # short lines that are not
+        self.hard = [j for j, sort in enumerate(sorts) if sort == HARD]  # lines that end a run
+        self.nonblank = [j for j, sort in enumerate(sorts) if sort != BLANK]
+        is_number = [0] * self.n
+        for j in self.number:
+            is_number[j] = 1
+        self.numbers = list(accumulate(is_number, initial=0))  # numbers before each line
+        self.texts = list(accumulate(map("text".__eq__, lines.kinds), initial=0))  # text lines before each line
 
-    def region(self, lines: list[Line], i: int) -> int:
+    @staticmethod
+    def _next(indices: list[int], j: int, none: int) -> int:
+        k = bisect_left(indices, j)
+        return indices[k] if k < len(indices) else none
+
+    def region(self, i: int) -> int:
         """End (exclusive) of the scattered table starting at line i, or i if none."""
-        end = self.next_hard[i]
+        if not self.possible:
+            return i
+        end = self._next(self.hard, i, self.n)
+        if self.numbers[end] - self.numbers[i] < 4:
+            return i  # (a shorter run has fewer numbers still)
         if i + 9 < self.n:
-            word = self.next_word[i + 9]  # a non-number line with no number before it ends the run
-            if word < end and word < self.next_number[i]:
+            word = self._next(self.word, i + 9, self.n)  # a non-number line with no number before it ends the run
+            if word < end and word < self._next(self.number, i, self.n):
                 end = word
         numbers = self.numbers[end] - self.numbers[i]
-        j = max(i, self.last_nonblank[end] + 1)  # trailing blank lines are not part of it
+        k = bisect_left(self.nonblank, end)
+        j = max(i, self.nonblank[k - 1] + 1 if k else 0)  # trailing blank lines are not part of it
         nonempty = self.texts[j] - self.texts[i]
         if numbers >= 4 and numbers >= 0.4 * nonempty:
             return j
         return i
 
 
-def _scattered_table(lines: list[Line]) -> Block:
+def _scattered_table(lines: Lines, i: int, j: int) -> Block:
+    kinds, texts, starts = lines.kinds, lines.texts, lines.starts
     rows: list[list[Cell]] = []
-    for ln in lines:
-        if ln.kind != "text":
+    for k in range(i, j):
+        if kinds[k] != "text":
             continue
-        c = _cell(ln.text, ln.start, ln.end)
-        if _is_number(c.text) and rows:
+        c = _cell(texts[k], starts[k])
+        if rows and (_NUMBERS.get(c.text) or _is_number(c.text)):
             rows[-1].append(c)
         else:
             rows.append([c])
-    return Block("table", lines[0].start, lines[-1].end, rows=rows, rendering="lines", positional=False)
+    return Block("table", lines.starts[i], lines.end(j - 1), rows=rows, rendering="lines", positional=False)
 
 
 # ---------------------------------------------------------------- text blocks
-def _join_char_runs(lines: list[Line]) -> list[Line]:
-    """Join runs of lines of one or two characters (a heading printed a character a line)."""
-    out: list[Line] = []
-    i = 0
-    while i < len(lines):
-        j = i
-        while j < len(lines) and lines[j].kind == "text" and len(lines[j].text.strip()) <= 2 \
-                and not _is_number(lines[j].text.strip()):
-            j += 1
-        if j - i >= 3:
-            joined = "".join(ln.text.strip() for ln in lines[i:j])
-            out.append(Line(lines[i].start, lines[j - 1].end, joined, "joined", lines[i].markdown))
-            i = j
-        else:
-            out.append(lines[i])
-            i += 1
-    return out
-
-
-def _text_block(ln: Line) -> Block:
-    t = ln.text
-    lead = len(t) - len(t.lstrip())
-    body = t.strip()
-    start = ln.start + lead if ln.kind != "joined" else ln.start
-    end = start + len(body) if ln.kind != "joined" else ln.end
-    if P.SPAM_LINE.search(body):
+def _text_block(text: str, start: int, end: int, markdown: bool, joined: bool = False) -> Block:
+    """The heading, paragraph, chrome or spam block of a line (``joined``: of a heading joined
+    from one-character lines, spanning ``start``-``end``)."""
+    body = text.strip()
+    if not joined:
+        start += len(text) - len(text.lstrip())
+        end = start + len(body)
+    if (P.SPAM_HINT.search(body) or P.SPAM_HINT_LETTER.search(body)) and P.SPAM_LINE.search(body):
         kind = "spam"
-    elif P.CHROME_LINE.search(body) and len(body) < 200:
+    elif len(body) < 200 and P.CHROME_HINT.search(body) and P.CHROME_LINE.search(body):
         kind = "chrome"
+    elif _ends_sentence(body):
+        kind = "paragraph"
     else:
-        h = H.parse(body, ln.markdown)
+        h = H.parse(body, markdown)
         is_heading = h is not None and not h.run_in and (
-            h.marker.style != "none" or ln.markdown or (h.keys and len(h.title) <= 20)
-        ) and not P.SENTENCE_END.search(body)
+            h.marker.style != "none" or markdown or (h.keys and len(h.title) <= 20)
+        )
         kind = "heading" if is_heading else "paragraph"
-    return Block(kind, start, end, text=body, markdown=ln.markdown)
+    return Block(kind, start, end, text=body, markdown=markdown)
+
+
+#: line kinds a text block is made of
+_TEXT_KINDS = frozenset(("text", "tabrow", "pipe", "cellline"))
+
+
+def _text_blocks(lines: Lines, pending: list[int], blocks: list[Block]) -> None:
+    """The text blocks of the lines ``pending`` (that no table took), runs of one-character
+    lines joined into one (a heading printed a character a line)."""
+    kinds, texts, starts, markdown = lines.kinds, lines.texts, lines.starts, lines.markdown
+    short = [kinds[k] == "text" and len(texts[k].strip()) <= 2 and not _is_number(texts[k].strip()) for k in pending]
+    n = len(pending)
+    a = 0
+    while a < n:
+        b = a
+        while b < n and short[b]:
+            b += 1
+        if b - a >= 3:
+            first, last = pending[a], pending[b - 1]
+            joined = "".join(texts[k].strip() for k in pending[a:b])
+            blocks.append(_text_block(joined, starts[first], lines.end(last), first in markdown, joined=True))
+            a = b
+            continue
+        k = pending[a]
+        if kinds[k] in _TEXT_KINDS and texts[k].strip():
+            blocks.append(_text_block(texts[k], starts[k], lines.end(k), k in markdown))
+        a += 1
 
 
 def segment(text: str, original: str | None = None) -> list[Block]:
     """Cut normalized ``text`` into blocks. ``original`` (the text before normalization)
     is used only to see markdown heading marks that normalization blanked."""
-    lines = split_lines(text, original)
+    lines = Lines(text, original)
+    kinds = lines.kinds
     blocks: list[Block] = []
-    pending: list[Line] = []
-
-    def flush() -> None:
-        for ln in _join_char_runs(pending):
-            if ln.kind in ("text", "joined", "tabrow", "pipe", "cellline") and ln.text.strip():
-                blocks.append(_text_block(ln))
-        pending.clear()
-
-    i = 0
-    n = len(lines)
+    pending: list[int] = []  # lines no table took, since the last table
     scattered = _Scattered(lines)
-    while i < n:
-        for region, build in (
-            (_tab_region, _tab_table),
-            (_cell_lines_region, _cell_lines_table),
-            (_pipe_region, _pipe_table),
-            (_space_region, _space_table),
-            (scattered.region, _scattered_table),
-        ):
-            j = region(lines, i)
+    spaces = _SpaceRows(lines)
+    i = 0
+    while i < lines.n:
+        # each reader accepts only lines of its kind: offer a line to those that may take it
+        kind = kinds[i]
+        table: Block | None = None
+        if kind == "tabrow":
+            j = _tab_region(lines, i)
+            table = _tab_table(lines, i, j)
+        elif kind == "cellline":
+            j = _cell_lines_region(lines, i)
             if j > i:
-                flush()
-                blocks.append(build(lines[i:j]))
-                i = j
-                break
+                table = _cell_lines_table(lines, i, j)
+        elif kind == "pipe":
+            j = _pipe_region(lines, i)
+            if j > i:
+                table = _pipe_table(lines, i, j)
         else:
-            pending.append(lines[i])
+            j = spaces.region(i) if kind == "text" else i
+            if j > i:
+                table = spaces.table(i, j)
+            else:
+                j = scattered.region(i)
+                if j > i:
+                    table = _scattered_table(lines, i, j)
+        if table is None:
+            pending.append(i)
             i += 1
-    flush()
+            continue
+        if pending:
+            _text_blocks(lines, pending, blocks)
+            pending.clear()
+        blocks.append(table)
+        i = j
+    if pending:
+        _text_blocks(lines, pending, blocks)
     _mark_title(blocks)
     return blocks
 

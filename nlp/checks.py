@@ -16,9 +16,12 @@ arithmetic comes from the template data (``relations`` in nlp/data/templates/*.j
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from fnmatch import fnmatchcase
 from functools import cache
 from itertools import product
+from operator import itemgetter
+from typing import NamedTuple
 
 from nlp import patterns as P
 from nlp import templates as T
@@ -64,17 +67,33 @@ def _side(keys: list[str]) -> str:
     return f"the sum of {_short(keys[0])} … {_short(keys[-1])} ({len(keys)} cells)"
 
 
-def _numbers(cells: dict[str, TableValue], keys: list[str]) -> dict:
-    nums: dict = {k: cells[k].value for k in keys if cells[k].value is not None}
-    unsure = [k for k in keys if cells[k].uncertain]
-    if unsure:
-        nums["uncertain"] = unsure
-    return nums
+class _Relation(NamedTuple):
+    """One expanded relation of a template, with everything a report does not change."""
+
+    rule: str
+    each: str
+    n_lhs: int  # keys[:n_lhs] are the left side, the rest the right side
+    keys: tuple[str, ...]
+    get: Callable[[dict], tuple]  # the values of ``keys`` from a key -> value dict
+    needed: frozenset[str]  # the cells it names (all must be printed)
+    is_sum: bool  # sum_eq, else ge
+    skip_blank_rhs: bool
+    row_total: bool
+    head: str  # "natural: new + carried = "
+    tail: str  # " = result_total + carry_forward"
+
+
+def _getter(keys: tuple[str, ...]) -> Callable[[dict], tuple]:
+    """The values of ``keys`` as a tuple, in one call (itemgetter of one key is not a tuple)."""
+    if len(keys) < 2:
+        return lambda d: tuple(d[k] for k in keys)
+    return itemgetter(*keys)
 
 
 @cache
-def _instances(template_id: str) -> tuple[tuple[dict, str, list[str], list[str]], ...]:
-    """Every (relation, subject, lhs keys, rhs keys) of a template, expanded once."""
+def _instances(template_id: str) -> tuple[tuple[_Relation, ...], frozenset[str]]:
+    """Every relation of a template, expanded and described once (checks run per report),
+    and every cell they name."""
     tpl = T.load(template_id)
     out = []
     for rel in tpl.relations:
@@ -85,105 +104,155 @@ def _instances(template_id: str) -> tuple[tuple[dict, str, list[str], list[str]]
             else:
                 lhs = _expand(rel["ge"][0], each, tpl.lists)
                 rhs = _expand(rel["ge"][1], each, tpl.lists)
-            out.append((rel, each, lhs, rhs))
-    return tuple(out)
+            keys = tuple(lhs + rhs)
+            out.append(_Relation(
+                rel["rule"], each, len(lhs), keys, _getter(keys), frozenset(keys),
+                "sum_eq" in rel, rel.get("skip_if_blank") == "rhs", rel["rule"] == "t3_row_total",
+                f"{each}: {_side(lhs)} = ", f" = {_side(rhs)}",
+            ))
+    return tuple(out), frozenset(k for r in out for k in r.keys)
 
 
-def relations(ex: Extraction, tpl: T.Template) -> list[Check]:
+class _View(NamedTuple):
+    """What the checks read of a report's cells, gathered once (each cell is read by
+    several relations, the nonnegative and the completeness check)."""
+
+    values: dict[str, int | float | None]
+    nulls: set[str]  # printed without a number (blank or a no-value mark)
+    unsure: set[str]  # read with uncertainty
+    split: set[str]  # glued digits split by assuming the row adds up
+
+
+def _view(cells: dict[str, TableValue]) -> _View:
+    values = {k: v.value for k, v in cells.items()}
+    flagged = [(k, v) for k, v in cells.items() if v.uncertain or v.reason]  # most cells are plain
+    return _View(
+        values,
+        {k for k, x in values.items() if x is None},
+        {k for k, v in flagged if v.uncertain},
+        {k for k, v in flagged if (v.reason or "").endswith(SPLIT_BY_ROW_TOTAL)},
+    )
+
+
+def relations(ex: Extraction, tpl: T.Template, view: _View | None = None) -> list[Check]:
     cells = ex.cells
-    get = cells.get
+    values, nulls, unsure_keys, split = view or _view(cells)
+    printed = cells.keys()
+    rels, named = _instances(tpl.id)
+    every = printed >= named  # the usual case: no relation needs its own presence test
     out: list[Check] = []
-    for rel, each, lhs, rhs in _instances(tpl.id):
-        tl = [get(k) for k in lhs]
-        tr = [get(k) for k in rhs]
-        if None in tl or None in tr:
+    for rule, _each, n, keys, get, needed, is_sum, skip_blank_rhs, row_total, head, tail in rels:
+        if not every and not printed >= needed:
             continue  # not printed: the completeness check says so
-        if any(v.uncertain and v.value is None for v in tl) or any(v.uncertain and v.value is None for v in tr):
+        unsure = [k for k in keys if k in unsure_keys] if unsure_keys and not unsure_keys.isdisjoint(needed) else []
+        if unsure and any(values[k] is None for k in unsure):
             continue  # a cell that could not be read is not a blank
-        if rel["rule"] == "t3_row_total" and all((v.reason or "").endswith(SPLIT_BY_ROW_TOTAL) for v in tl + tr):
+        if row_total and needed <= split:
             continue  # glued digits were split assuming this very relation: it proves nothing
-        vl = [v.value for v in tl]
-        vr = [v.value for v in tr]
-        if rel.get("skip_if_blank") == "rhs" and vr.count(None) == len(vr):
-            continue
-        if vl.count(None) == len(vl) and vr.count(None) == len(vr):
-            continue
-        ls = sum(v for v in vl if v is not None)
-        rs = sum(v for v in vr if v is not None)
-        blanks = vl.count(None) + vr.count(None)
-        if "sum_eq" in rel:
-            ok = math.isclose(ls, rs, abs_tol=1e-6)
+        vals = get(values)
+        vl, vr = vals[:n], vals[n:]
+        if nulls and not nulls.isdisjoint(needed):
+            blank_l, blank_r = vl.count(None), vr.count(None)
+            if blank_r == len(vr) and (skip_blank_rhs or blank_l == len(vl)):
+                continue
+            blanks = blank_l + blank_r
+            ls = sum([v for v in vl if v is not None])
+            rs = sum([v for v in vr if v is not None])
+            nums: dict = {k: x for k, x in zip(keys, vals) if x is not None}
+        else:
+            if not vr and (skip_blank_rhs or not vl):
+                continue  # a side without cells is all blank
+            blanks = 0
+            ls, rs = sum(vl), sum(vr)
+            nums = dict(zip(keys, vals))
+        if is_sum:
+            ok = ls == rs or math.isclose(ls, rs, abs_tol=1e-6)
             sign = "=" if ok else "≠"
         else:
             if blanks:
                 continue
             ok = ls >= rs - 1e-6
             sign = "≥" if ok else "<"
-        keys = lhs + rhs
-        detail = f"{each}: {_side(lhs)} = {_fmt(ls)} {sign} {_fmt(rs)} = {_side(rhs)}"
+        if isinstance(ls, float) or isinstance(rs, float):
+            detail = f"{head}{_fmt(ls)} {sign} {_fmt(rs)}{tail}"
+        else:  # whole numbers print as str() prints them, as _fmt does
+            detail = f"{head}{ls} {sign} {rs}{tail}"
         if blanks:
             detail += f" ({blanks} blank cell{'s' if blanks > 1 else ''} counted as 0)"
-        if any(v.uncertain for v in tl) or any(v.uncertain for v in tr):
+        if unsure:
             detail += " (involves cells read with uncertainty)"
-        out.append(Check(rel["rule"], ok, detail, _numbers(cells, keys)))
+            nums["uncertain"] = unsure
+        out.append(Check(rule, ok, detail, nums))
     return out
 
 
-def nonnegative(ex: Extraction, tpl: T.Template) -> list[Check]:
+def nonnegative(ex: Extraction, tpl: T.Template, view: _View | None = None) -> list[Check]:
     if not ex.cells:
         return []
+    values = (view or _view(ex.cells)).values
     neg = {
-        k: v.value for k, v in ex.cells.items()
-        if v.value is not None and v.value < 0 and not any(fnmatchcase(k, g) for g in tpl.may_be_negative)
+        k: v for k, v in values.items()
+        if v is not None and v < 0 and not any(fnmatchcase(k, g) for g in tpl.may_be_negative)
     }
     detail = "no negative counts" if not neg else "negative counts: " + ", ".join(f"{k} = {_fmt(v)}" for k, v in neg.items())
     return [Check("nonnegative", not neg, detail, neg)]
 
 
+class _Table(NamedTuple):
+    """A template table as the completeness check walks it."""
+
+    name: str  # t2 | t3 | t4
+    rows: dict[str, list[str]]  # row -> its keys (table 4 prints as one row)
+    keys: tuple[str, ...]  # every key, row by row
+    known: frozenset[str]
+
+
 @cache
-def _rows(template_id: str) -> dict[str, dict[str, list[str]]]:
-    """table -> row -> its keys, for the completeness check (table 4 prints as one row)."""
+def _tables(template_id: str) -> tuple[tuple[_Table, ...], frozenset[str]]:
+    """The template's tables for the completeness check, and all their keys."""
     tpl = T.load(template_id)
-    out: dict[str, dict[str, list[str]]] = {}
+    out: list[_Table] = []
     for table, keys in (("t2", tpl.t2_keys()), ("t3", tpl.t3_keys()), ("t4", tpl.t4_keys())):
         rows: dict[str, list[str]] = {}
         for k in keys:
             rows.setdefault(k.rsplit(".", 1)[0] if table != "t4" else "t4", []).append(k)
-        out[table] = rows
-    return out
+        out.append(_Table(table, rows, tuple(k for ks in rows.values() for k in ks), frozenset(keys)))
+    return tuple(out), frozenset(k for t in out for k in t.known)
 
 
-def completeness(ex: Extraction, tpl: T.Template) -> list[Check]:
+def completeness(ex: Extraction, tpl: T.Template, view: _View | None = None) -> list[Check]:
     """Every template row present; cells missing or printed blank listed."""
     out: list[Check] = []
     cells = ex.cells
-    by_table: dict[str, list[str]] = {"t2": [], "t3": [], "t4": []}
-    for k in cells:
-        by_table.setdefault(k[:2], []).append(k)
-    for table, rows in _rows(tpl.id).items():
+    printed = cells.keys()
+    nulls = (view or _view(cells)).nulls
+    tables, all_known = _tables(tpl.id)
+    outside = [k for k in cells if k not in all_known]
+    for table, rows, order, known in tables:
         rule = f"{table}_complete"
-        got = by_table[table]
-        if not got:
+        extra = [k for k in outside if k[:2] == table] if outside else []
+        whole = printed >= known
+        if not extra and (not known or (not whole and known.isdisjoint(printed))):
             out.append(Check(rule, False, f"{TABLE_NAMES[table]} not found", {}))
             continue
         missing_rows: list[str] = []
         missing: list[str] = []
+        if whole:  # the usual case: only the cells without a number to sort out
+            empty = [k for k in order if k in nulls] if nulls and not nulls.isdisjoint(known) else []
+        else:
+            empty = []
+            for r, ks in rows.items():
+                present = [k for k in ks if k in cells]
+                if not present:
+                    missing_rows.append(r)
+                    continue
+                if len(present) < len(ks):
+                    missing.extend(k for k in ks if k not in cells)
+                empty.extend(k for k in present if k in nulls)
         blank: list[str] = []
         marks: list[str] = []
-        known: set[str] = set()
-        for r, ks in rows.items():
-            known.update(ks)
-            present = [k for k in ks if k in cells]
-            if not present:
-                missing_rows.append(r)
-                continue
-            if len(present) < len(ks):
-                missing.extend(k for k in ks if k not in cells)
-            for k in present:
-                v = cells[k]
-                if v.value is None:
-                    (blank if v.raw == "" else marks).append(k)
-        extra = [k for k in got if k not in known]
+        for k in empty:
+            (blank if cells[k].raw == "" else marks).append(k)
         parts = [f"{len(rows) - len(missing_rows)} of {len(rows)} rows printed"]
         if missing_rows:
             only_label = [r for r in missing_rows if r in ex.label_only]
@@ -208,27 +277,54 @@ def completeness(ex: Extraction, tpl: T.Template) -> list[Check]:
 
 
 def _statements(blocks: list[Block], year: int | None):
-    """Plain clauses of the prose that may state table facts: (kind, clause, data)."""
+    """Plain clauses of the prose that may state table facts: (kind, clause, data).
+
+    The statement patterns need words that an ``in`` test finds much faster than a search:
+    a paragraph or clause without them is skipped before any pattern runs (_may_state).
+    A clause's qualifiers and years are looked at only once it states something (a table
+    flattened into a paragraph makes long clauses, slow to search for qualifiers).
+    """
     for b in blocks:
         if b.kind not in ("paragraph", "heading") or b.section not in PROSE_SECTIONS:
             continue
-        if "申请" not in b.text and "复议" not in b.text and "诉讼" not in b.text:
+        text = b.text
+        if "申请" not in text and "复议" not in text and "诉讼" not in text:
             continue
-        for m in P.PROSE_CLAUSE.finditer(b.text):
+        if not _may_state(text):
+            continue
+        for m in P.PROSE_CLAUSE.finditer(text):
             clause = m.group(0).strip()
-            if not clause or P.PROSE_QUALIFIER.search(clause):
+            may = _may_state(clause)
+            if not clause or not may:
+                continue
+            received, negated, review = may
+            a = P.PROSE_NO_APPLICATION.search(clause) if received and negated else None
+            r = P.PROSE_NO_REVIEW.search(clause) if review else None
+            c = P.PROSE_APPLICATION_COUNT.search(clause) if received else None
+            if not (a or r or c) or P.PROSE_QUALIFIER.search(clause):
                 continue
             years = {int(y) for y in P.PROSE_YEAR.findall(clause)}
             if years and (year is None or years != {year}):
                 continue
-            if P.PROSE_NO_APPLICATION.search(clause):
+            if a:
                 yield "no_applications", clause, None
-            r = P.PROSE_NO_REVIEW.search(clause)
             if r:
                 yield "no_review", clause, r.group("what")
-            c = P.PROSE_APPLICATION_COUNT.search(clause)
             if c:
                 yield "count", clause, int(c.group("n"))
+
+
+def _may_state(text: str) -> tuple[bool, bool, bool] | None:
+    """Which words of the statement patterns ``text`` holds, None if too few for any:
+    (收到/接到/受理 and 申请, 未/没有/无, the negation and 行政复议/行政诉讼/举报/投诉).
+    PROSE_APPLICATION_COUNT needs the first, PROSE_NO_APPLICATION the first two,
+    PROSE_NO_REVIEW the third."""
+    received = "申请" in text and ("收到" in text or "接到" in text or "受理" in text)
+    negated = "未" in text or "没有" in text or "无" in text
+    review = negated and ("行政复议" in text or "行政诉讼" in text or "举报" in text or "投诉" in text)
+    if not received and not review:
+        return None
+    return received, negated, review
 
 
 def prose(ex: Extraction, blocks: list[Block], meta: Meta) -> list[Check]:
@@ -283,7 +379,8 @@ def run(ex: Extraction, blocks: list[Block], meta: Meta) -> list[Check]:
     if not ex.cells and ex.template not in T.TEMPLATE_IDS:
         return []
     tpl = _template(ex)
-    checks = relations(ex, tpl) + nonnegative(ex, tpl)
+    view = _view(ex.cells)
+    checks = relations(ex, tpl, view) + nonnegative(ex, tpl, view)
     if ex.template in T.TEMPLATE_IDS:
-        checks += completeness(ex, tpl)
+        checks += completeness(ex, tpl, view)
     return checks + prose(ex, blocks, meta)

@@ -29,17 +29,26 @@ class Vocabulary:
     keys: tuple[str, ...]
     numbers: dict[str, frozenset[int]]
     titles: dict[str, tuple[tuple[re.Pattern, float], ...]]
+    #: every title pattern in one alternation: a line it does not find names no section, and
+    #: most lines are read with this one search instead of one per pattern (None: not combinable)
+    any_title: re.Pattern | None = None
 
 
 @cache
 def vocabulary(path: str | None = None) -> Vocabulary:
     data = json.loads(Path(path or DATA / "sections.json").read_text(encoding="utf-8"))
+    patterns = [pat for pats in data["titles"].values() for pat, _ in pats]
+    try:
+        any_title = re.compile("|".join(f"(?:{pat})" for pat in patterns))
+    except re.error:
+        any_title = None
     return Vocabulary(
         keys=tuple(data["keys"]),
         numbers={k: frozenset(v) for k, v in data["numbers"].items()},
         titles={
             k: tuple((re.compile(pat), float(w)) for pat, w in pats) for k, pats in data["titles"].items()
         },
+        any_title=any_title,
     )
 
 
@@ -149,22 +158,58 @@ def _parse(line: str, markdown: bool) -> Heading | None:
     title = rest.strip().rstrip("。.:：;；")
     if not title:
         return None
-    squeezed = _SPACES.sub("", title)
+    words = title.split()
+    # (_SPACES' whitespace is part of str.split's: a title split finds none in has none)
+    squeezed = title if len(words) == 1 and len(words[0]) == len(title) else _SPACES.sub("", title)
     voc = vocabulary()
     found: list[tuple[str, float]] = []
-    for key in voc.keys:
-        best = 0.0
-        for pat, weight in voc.titles[key]:
-            if weight > best and pat.search(squeezed):
-                best = weight
-        if best:
-            found.append((key, best))
-    found.sort(key=lambda kw: -kw[1])
+    if voc.any_title is None or voc.any_title.search(squeezed):
+        for key in voc.keys:
+            best = 0.0
+            for pat, weight in voc.titles[key]:
+                if weight > best and pat.search(squeezed):
+                    best = weight
+            if best:
+                found.append((key, best))
+        found.sort(key=lambda kw: -kw[1])
     return Heading(mk, title, tuple(found), run_in)
+
+
+#: the characters a top-level marker (第一部分, 一、, 1、) can start with, among CJK ideographs
+_TOP_MARKER_CJK = frozenset("第一二三四五六七八九十")
+
+
+def cannot_be_top_level(line: str) -> bool:
+    """True when the line cannot start with a top-level marker: its first character is an
+    ASCII character other than a digit or a CJK ideograph that starts none, or it is a bare
+    number ("1、" needs its mark). (Asked before ``parse``, which the blocks stage would
+    otherwise run on every table cell.)"""
+    text = line.strip()
+    if not text:
+        return True
+    c = text[0]
+    if c.isascii():
+        return not ("0" <= c <= "9") or (text.isascii() and text.isdigit())
+    return "\u4e00" <= c <= "\u9fff" and c not in _TOP_MARKER_CJK
+
+
+def cannot_have_marker(line: str) -> bool:
+    """True when the line cannot start with an enumeration marker of any style: its first
+    character is an ASCII character other than "(" or a digit, or a CJK ideograph that starts
+    none (as ``marker`` would find, without running MARKER)."""
+    text = line.strip()
+    if not text:
+        return True
+    c = text[0]
+    if c.isascii():
+        return not (c == "(" or "0" <= c <= "9")
+    return "\u4e00" <= c <= "\u9fff" and c not in _TOP_MARKER_CJK
 
 
 def is_section_heading(line: str, markdown: bool = False) -> bool:
     """Whether a line looks like a top-level section heading (blocks use this as a fence)."""
+    if not markdown and cannot_be_top_level(line):
+        return False
     h = parse(line, markdown)
     if h is None or not h.keys or h.run_in:
         return False

@@ -7,14 +7,22 @@ rows with rowspan/colspan resolved (a spanned slot becomes an empty cell), so th
 blocks stage reads HTML tables exactly like the tab-row tables of plain-text reports.
 A table that contains another table is a layout table: its cells are rendered as
 ordinary text, not as a grid.
+
+The page is tokenized exactly as the standard library's ``html.parser`` (of Python 3.11,
+with ``convert_charrefs=False``) reads it — same tags, attributes, references, comments
+and recovery from broken markup, whatever Python runs us — but without its per-token
+cost: the common tokens are read by one regular expression scan, offsets are string
+indices (no line/column bookkeeping), and a text keeps its raw offsets as a range, not
+as per-character lists. Nothing loops over characters in Python.
 """
 
 from __future__ import annotations
 
+import struct
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import unescape
-from html.parser import HTMLParser
+from typing import Any
 
 from nlp import patterns as P
 
@@ -32,259 +40,620 @@ BLOCK_TAGS = frozenset(
 )
 #: deeper nesting than this is flattened (fuzzed pages nest thousands deep)
 MAX_DEPTH = 256
+#: elements whose content is raw text up to their own end tag, with what ends it
+RAW_TEXT_END = {"script": P.HTML_SCRIPT_END, "style": P.HTML_STYLE_END}
+
+_CELL = frozenset(("td", "th"))
+_ROW = frozenset(("tr",))
+_CELL_OR_ROW = frozenset(("td", "th", "tr"))
+_ROW_GROUPS = frozenset(("tbody", "thead", "tfoot"))
+_P_OR_LI_STOP = frozenset(("div", "td", "th", "table", "ul", "ol"))
+#: start tags that first close an open element: tag -> (names closed, names that stop the search)
+_IMPLICIT_CLOSE = {
+    "td": (_CELL, frozenset(("tr", "table"))),
+    "th": (_CELL, frozenset(("tr", "table"))),
+    "tr": (_ROW, frozenset(("table",))),
+    "p": (frozenset(("p",)), _P_OR_LI_STOP),
+    "li": (frozenset(("li",)), _P_OR_LI_STOP),
+}
+#: elements whose start does more than open them (see _TreeBuilder._start_tag)
+_NOT_SIMPLE = VOID_TAGS | RAW_TEXT_END.keys() | {"title", "table"}
+#: elements that are more than a wrapper around a cell's text
+_NOT_INLINE = SKIP_TAGS | BLOCK_TAGS | {"pre", "table"}
+_find_space = P.HTML_SPACE_RUN.search
+#: the attributes of every element written without any (shared: attributes are never changed)
+_NO_ATTRS: dict[str, str] = {}
 
 
-@dataclass
 class _Node:
-    tag: str
-    attrs: dict[str, str]
-    pos: int  # offset of the start tag in the raw HTML
-    children: list = field(default_factory=list)  # _Node | _Text
-    parent: _Node | None = None
-    depth: int = 0
+    """An element: its tag, attributes, the raw offset of its start tag and its children."""
+
+    __slots__ = ("tag", "attrs", "pos", "children", "has_table")
+
+    def __init__(self, tag: str, attrs: dict[str, str], pos: int) -> None:
+        self.tag = tag
+        self.attrs = attrs
+        self.pos = pos
+        self.children: list[Any] = []  # _Node | Text
+        self.has_table = False  # a table among its descendants (set as the tree is built)
 
 
-@dataclass
-class _Text:
-    text: str  # decoded characters
-    starts: list[int]  # raw offset of each character
-    ends: list[int]
+#: A text in the tree is a tuple ``(text, pos, plain, starts, ends)`` (a tuple, not an object:
+#: pages hold hundreds, and a tuple costs a fraction of an object to make). While it is one
+#: run of the page copied literally, character k came from raw offset ``pos + k`` and
+#: ``starts``/``ends`` are None; once a reference or a distant run is appended, they list the
+#: span of every character. ``plain``: True when it holds no HTML whitespace (None: not known).
+Text = tuple
 
 
-class _TreeBuilder(HTMLParser):
-    """Builds a forgiving tree: implicit closes for p/li/td/tr, stray end tags ignored."""
+class _TreeBuilder:
+    """Tokenizes like ``html.parser`` and builds a forgiving tree: implicit closes for
+    p/li/td/tr, stray end tags ignored.
+
+    ``html.parser`` is fed the whole page and then closed: ``goahead`` runs twice the same
+    way (the second pass, at the end of input, reads what the first left as incomplete).
+    """
 
     def __init__(self, raw: str) -> None:
-        super().__init__(convert_charrefs=False)
         self.raw = raw
-        self.line_starts = [0] + [m.end() for m in P.NEWLINE.finditer(raw)]
         self.root = _Node("#root", {}, 0)
-        self.cur = self.root
+        self.open = [self.root]  # the root and the open elements, innermost last
         self.title_parts: list[str] = []
         self._in_title = False
+        self._raw_text_end: Any = None  # the end tag pattern while inside a script or style
 
-    # -- positions -------------------------------------------------------------------
-    def _offset(self) -> int:
-        line, col = self.getpos()
-        return self.line_starts[line - 1] + col
+    def feed_and_close(self) -> None:
+        self.goahead(self.goahead(0, False), True)
+
+    # -- tokenizer (html.parser.HTMLParser.goahead and its parse_* methods) ------------
+    def goahead(self, i: int, end: bool) -> int:
+        """Read from offset ``i``; return where reading stopped (``end``: the page ends here)."""
+        raw = self.raw
+        n = len(raw)
+        startswith = raw.startswith
+        while i < n:
+            if self._raw_text_end is None:
+                i = self._read_tokens(i)
+                if i >= n:
+                    break
+                if self._raw_text_end is not None:
+                    continue  # a script or style starts: read its raw text
+            else:
+                m = self._raw_text_end.search(raw, i)
+                if m is None:
+                    break
+                j = m.start()
+                if i < j:
+                    self._add_text(raw[i:j], i)
+                i = j
+            if startswith("<", i):
+                if P.HTML_STARTTAG_OPEN.match(raw, i):
+                    k = self._parse_starttag(i)
+                elif startswith("</", i):
+                    k = self._parse_endtag(i)
+                elif startswith("<!--", i):
+                    k = self._parse_comment(i)
+                elif startswith("<?", i):
+                    k = raw.find(">", i + 2)
+                    k = k + 1 if k >= 0 else -1
+                elif startswith("<!", i):
+                    k = self._parse_html_declaration(i)
+                elif i + 1 < n:
+                    self._add_text("<", i)
+                    k = i + 1
+                else:
+                    break
+                if k < 0:
+                    if not end:
+                        break
+                    k = raw.find(">", i + 1)
+                    if k < 0:
+                        k = raw.find("<", i + 1)
+                        if k < 0:
+                            k = i + 1
+                    else:
+                        k += 1
+                    self._add_text(raw[i:k], i)
+                i = k
+            elif startswith("&#", i):
+                m = P.HTML_CHARREF.match(raw, i)
+                if m:
+                    k = m.end()
+                    if raw[k - 1] != ";":
+                        k -= 1
+                    self._add_ref(i, k)
+                    i = k
+                    continue
+                if raw.find(";", i) >= 0:  # bail by consuming "&#"
+                    self._add_text(raw[i : i + 2], i)
+                    i += 2
+                break
+            else:  # "&"
+                m = P.HTML_ENTITYREF.match(raw, i)
+                if m:
+                    k = m.end()
+                    if raw[k - 1] != ";":
+                        k -= 1
+                    self._add_ref(i, k)
+                    i = k
+                    continue
+                m = P.HTML_INCOMPLETE_REF.match(raw, i)
+                if m:
+                    if end and m.end() == n:
+                        i += 1
+                    break
+                if i + 1 < n:
+                    self._add_text("&", i)
+                    i += 1
+                else:
+                    break
+        if end and i < n and self._raw_text_end is None:
+            self._add_text(raw[i:n], i)
+            i = n
+        return i
+
+    def _read_tokens(self, i: int) -> int:
+        """Read the common tokens from ``i``; return the offset of the first other one (a "<"
+        or "&" the general rules read), or where a script's or style's raw text starts."""
+        add_text, start_tag, end_tag, open_ = self._add_text, self._start_tag, self._end_tag, self.open
+        for m in P.HTML_TOKEN.finditer(self.raw, i):
+            kind = m.lastindex
+            if kind == 4:  # <tag>text</end>
+                name, plain, spaced, end = m.group(1, 2, 3, 4)
+                pos = m.start()
+                tag = name.lower()
+                if tag not in _NOT_SIMPLE and (end == name or end.lower() == tag) and not self._in_title \
+                        and len(open_) < MAX_DEPTH:
+                    # the usual case (<td>12</td>, <p>…</p>), short of the general steps below:
+                    # the element, entered and closed at once, has the text as its only child
+                    close = _IMPLICIT_CLOSE.get(tag)
+                    if close is not None and open_[-1].tag not in close[1]:
+                        self._close_to(*close)
+                    node = _Node(tag, _NO_ATTRS, pos)
+                    node.children.append((plain or spaced, pos + len(name) + 2, plain is not None, None, None))
+                    open_[-1].children.append(node)
+                    continue
+                node = start_tag(tag, _NO_ATTRS, pos)
+                text_pos = pos + len(name) + 2
+                if tag in RAW_TEXT_END:
+                    self._raw_text_end = RAW_TEXT_END[tag]
+                    return text_pos
+                add_text(plain or spaced, text_pos)
+                end_tag(end.lower())
+                continue
+            if kind == 10:
+                tag = m.group(10).lower()
+                if open_[-1].tag == tag and tag != "title":  # (the root's "#root" is no tag name)
+                    del open_[-1]  # closes the innermost element, as _end_tag would
+                else:
+                    end_tag(tag)
+                continue
+            if kind == 5:
+                add_text(m.group(5), m.start())
+                continue
+            if kind == 11:
+                return m.start()
+            if kind == 7:
+                self._start_end_tag(m.group(6).lower(), _NO_ATTRS, m.start())
+                continue
+            if kind == 6:
+                tag = m.group(6).lower()
+                start_tag(tag, _NO_ATTRS, m.start())
+            else:  # 9: with attributes
+                tag = m.group(8).lower()
+                attrs = {name.lower(): v1 or v2 or v3 for name, v1, v2, v3 in P.HTML_PLAIN_ATTRIBUTE.findall(m.group(9))}
+                start_tag(tag, attrs, m.start())
+            if tag in RAW_TEXT_END:
+                self._raw_text_end = RAW_TEXT_END[tag]
+                return m.end()
+        return len(self.raw)
+
+    def _parse_starttag(self, i: int) -> int:
+        endpos = self._whole_start_tag(i)
+        if endpos < 0:
+            return endpos
+        raw = self.raw
+        match = P.HTML_TAG_NAME.match(raw, i + 1)
+        k = match.end()  # type: ignore[union-attr]
+        tag = match.group(1).lower()  # type: ignore[union-attr]
+        attrs: dict[str, str] = {}
+        while k < endpos:
+            m = P.HTML_ATTRIBUTE.match(raw, k)
+            if not m:
+                break
+            name, rest, value = m.group(1, 2, 3)
+            if not rest:
+                value = None
+            elif value[:1] == "'" == value[-1:] or value[:1] == '"' == value[-1:]:
+                value = value[1:-1]
+            attrs[name.lower()] = unescape(value) if value else ""
+            k = m.end()
+        tail = raw[k:endpos].strip()
+        if tail not in (">", "/>"):
+            self._add_text(raw[i:endpos], i)
+        elif tail == "/>":
+            self._start_end_tag(tag, attrs, i)
+        else:
+            self._start_tag(tag, attrs, i)
+            self._raw_text_end = RAW_TEXT_END.get(tag)
+        return endpos
+
+    def _whole_start_tag(self, i: int) -> int:
+        """End of the start tag at ``i``, or -1 if the page ends inside it."""
+        raw = self.raw
+        j = P.HTML_STARTTAG_EXTENT.match(raw, i).end()  # type: ignore[union-attr]
+        nxt = raw[j : j + 1]
+        if nxt == ">":
+            return j + 1
+        if nxt == "/":
+            if raw.startswith("/>", j):
+                return j + 2
+            return -1  # a "/" not before ">" ends the extent only at the end of input
+        if nxt == "" or nxt in "abcdefghijklmnopqrstuvwxyz=/ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+            return -1
+        return j if j > i else i + 1
+
+    def _parse_endtag(self, i: int) -> int:
+        raw = self.raw
+        gt = raw.find(">", i + 1)
+        if gt < 0:
+            return -1
+        gtpos = gt + 1
+        match = P.HTML_ENDTAG.match(raw, i)
+        if not match:
+            if self._raw_text_end is not None:
+                self._add_text(raw[i:gtpos], i)
+                return gtpos
+            namematch = P.HTML_TAG_NAME.match(raw, i + 2)
+            if not namematch:
+                if raw.startswith("</>", i):
+                    return i + 3
+                return self._parse_bogus_comment(i)
+            self._end_tag(namematch.group(1).lower())
+            return raw.find(">", namematch.end()) + 1
+        elem = match.group(1).lower()
+        if self._raw_text_end is not None and RAW_TEXT_END.get(elem) is not self._raw_text_end:
+            self._add_text(raw[i:gtpos], i)
+            return gtpos
+        self._end_tag(elem)
+        self._raw_text_end = None
+        return gtpos
+
+    def _parse_comment(self, i: int) -> int:
+        m = P.HTML_COMMENT_CLOSE.search(self.raw, i + 4)
+        return m.end() if m else -1
+
+    def _parse_bogus_comment(self, i: int) -> int:
+        pos = self.raw.find(">", i + 2)
+        return pos + 1 if pos >= 0 else -1
+
+    def _parse_html_declaration(self, i: int) -> int:
+        raw = self.raw
+        if raw.startswith("<![", i):
+            return self._parse_marked_section(i)
+        if raw[i : i + 9].lower() == "<!doctype":
+            gtpos = raw.find(">", i + 9)
+            return gtpos + 1 if gtpos >= 0 else -1
+        return self._parse_bogus_comment(i)
+
+    def _parse_marked_section(self, i: int) -> int:
+        raw = self.raw
+        j = i + 3
+        if j == len(raw):
+            return -1
+        m = P.HTML_DECL_NAME.match(raw, j)
+        if not m:  # html.parser gives up on the page here
+            raise AssertionError(f"expected name token at {raw[i : i + 20]!r}")
+        if m.end() == len(raw):
+            return -1
+        name = m.group().strip().lower()
+        if name in ("temp", "cdata", "ignore", "include", "rcdata"):
+            close = P.HTML_MARKED_CLOSE.search(raw, j)
+        elif name in ("if", "else", "endif"):
+            close = P.HTML_MS_MARKED_CLOSE.search(raw, j)
+        else:
+            raise AssertionError(f"unknown status keyword {raw[j : m.end()]!r} in marked section")
+        return close.end() if close else -1
 
     # -- tree ------------------------------------------------------------------------
-    def _close_to(self, names: frozenset[str], stop: frozenset[str] = frozenset()) -> None:
-        node = self.cur
-        while node is not self.root and node.tag not in stop:
-            if node.tag in names:
-                self.cur = node.parent or self.root
+    def _close_to(self, names: frozenset[str], stop: frozenset[str]) -> None:
+        """Close the innermost open element named ``names`` unless a ``stop`` one comes first."""
+        open_ = self.open
+        for k in range(len(open_) - 1, 0, -1):
+            tag = open_[k].tag
+            if tag in stop:
                 return
-            node = node.parent  # type: ignore[assignment]
+            if tag in names:
+                del open_[k:]
+                return
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        pos = self._offset()
+    def _start_tag(self, tag: str, attrs: dict[str, str], pos: int) -> _Node | None:
+        """Add the element; return it if it was entered (it is not void and not too deep)."""
         if tag == "title":
             self._in_title = True
-        if tag in ("td", "th"):
-            self._close_to(frozenset(("td", "th")), stop=frozenset(("tr", "table")))
-        elif tag == "tr":
-            self._close_to(frozenset(("tr",)), stop=frozenset(("table",)))
-        elif tag in ("p", "li"):
-            self._close_to(frozenset((tag,)), stop=frozenset(("div", "td", "th", "table", "ul", "ol")))
-        node = _Node(tag, {k: (v or "") for k, v in attrs}, pos, parent=self.cur, depth=self.cur.depth + 1)
-        self.cur.children.append(node)
-        if tag not in VOID_TAGS and node.depth < MAX_DEPTH:
-            self.cur = node
+        open_ = self.open
+        close = _IMPLICIT_CLOSE.get(tag)
+        if close is not None and open_[-1].tag not in close[1]:  # (a <td> right in its <tr>: nothing to close)
+            self._close_to(*close)
+        node = _Node(tag, attrs, pos)
+        open_[-1].children.append(node)
+        if tag == "table":
+            self._mark_table()
+        if tag not in VOID_TAGS and len(open_) < MAX_DEPTH:
+            open_.append(node)
+            return node
+        return None
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = _Node(tag, {k: (v or "") for k, v in attrs}, self._offset(), parent=self.cur)
-        self.cur.children.append(node)
+    def _start_end_tag(self, tag: str, attrs: dict[str, str], pos: int) -> None:
+        """``<tag/>``: an element that is not entered (and closes nothing)."""
+        self.open[-1].children.append(_Node(tag, attrs, pos))
+        if tag == "table":
+            self._mark_table()
 
-    def handle_endtag(self, tag: str) -> None:
+    def _mark_table(self) -> None:
+        """A table was added to the innermost open element: it and every element around it
+        now hold one (marking stops at the first one already marked: linear time overall)."""
+        for node in reversed(self.open):
+            if node.has_table:
+                return
+            node.has_table = True
+
+    def _end_tag(self, tag: str) -> None:
         if tag == "title":
             self._in_title = False
-        node = self.cur
-        while node is not self.root:
-            if node.tag == tag:
-                self.cur = node.parent or self.root
+        open_ = self.open
+        for k in range(len(open_) - 1, 0, -1):
+            name = open_[k].tag
+            if name == tag:
+                del open_[k:]
                 return
-            if tag in ("td", "th", "tr") and node.tag == "table":
+            if name == "table" and tag in _CELL_OR_ROW:
                 return  # never let a cell end tag close the enclosing table
-            node = node.parent  # type: ignore[assignment]
 
-    def _add_text(self, text: str, starts: list[int], ends: list[int]) -> None:
+    def _add_text(self, text: str, pos: int) -> None:
+        """Characters copied literally from raw offset ``pos``."""
         if self._in_title:
             self.title_parts.append(text)
-        kids = self.cur.children
-        if kids and isinstance(kids[-1], _Text):
-            last = kids[-1]
-            last.text += text
-            last.starts.extend(starts)
-            last.ends.extend(ends)
-        else:
-            kids.append(_Text(text, starts, ends))
+        kids = self.open[-1].children
+        last = kids[-1] if kids else None
+        if last.__class__ is not tuple:
+            kids.append((text, pos, None, None, None))
+            return
+        old, start, _, starts, ends = last
+        if starts is None:
+            if start + len(old) == pos:
+                kids[-1] = (old + text, start, None, None, None)  # still one literal run
+                return
+            starts, ends = list(range(start, start + len(old))), list(range(start + 1, start + len(old) + 1))
+        starts += range(pos, pos + len(text))
+        ends += range(pos + 1, pos + len(text) + 1)
+        kids[-1] = (old + text, 0, None, starts, ends)
 
-    def handle_data(self, data: str) -> None:
-        pos = self._offset()
-        self._add_text(data, list(range(pos, pos + len(data))), list(range(pos + 1, pos + len(data) + 1)))
-
-    def _handle_ref(self, ref: str) -> None:
-        pos = self._offset()
+    def _add_ref(self, pos: int, end: int) -> None:
+        """The character reference ``raw[pos:end]``: its characters all span the reference."""
+        ref = self.raw[pos:end]
         text = unescape(ref)
-        end = pos + len(ref)
         if text == ref:  # unknown entity: keep it literally
-            self._add_text(text, list(range(pos, end)), list(range(pos + 1, end + 1)))
-        else:
-            self._add_text(text, [pos] * len(text), [end] * len(text))
-
-    def handle_entityref(self, name: str) -> None:
-        ref = f"&{name};" if self.raw.startswith(f"&{name};", self._offset()) else f"&{name}"
-        self._handle_ref(ref)
-
-    def handle_charref(self, name: str) -> None:
-        ref = f"&#{name};" if self.raw.startswith(f"&#{name};", self._offset()) else f"&#{name}"
-        self._handle_ref(ref)
+            self._add_text(text, pos)
+            return
+        if self._in_title:
+            self.title_parts.append(text)
+        kids = self.open[-1].children
+        last = kids[-1] if kids else None
+        if last.__class__ is not tuple:
+            kids.append((text, 0, None, [pos] * len(text), [end] * len(text)))
+            return
+        old, start, _, starts, ends = last
+        if starts is None:
+            starts, ends = list(range(start, start + len(old))), list(range(start + 1, start + len(old) + 1))
+        starts += [pos] * len(text)
+        ends += [end] * len(text)
+        kids[-1] = (old + text, 0, None, starts, ends)
 
 
 def _is_chrome(node: _Node) -> bool:
     if node.tag in SKIP_TAGS:
         return True
-    if node.attrs.get("hidden") is not None and "hidden" in node.attrs:
+    attrs = node.attrs
+    if not attrs:
+        return False
+    if "hidden" in attrs:
         return True
-    style = node.attrs.get("style", "").replace(" ", "").lower()
+    style = attrs.get("style", "").replace(" ", "").lower()
     if "display:none" in style or "visibility:hidden" in style:
         return True
-    ident = f'{node.attrs.get("class", "")} {node.attrs.get("id", "")}'
+    ident = f'{attrs.get("class", "")} {attrs.get("id", "")}'
     return bool(ident.strip()) and P.HTML_CHROME_ID.search(ident) is not None
 
 
+def _collapse(text: str, run: Any, strip: bool, keep_first: bool) -> tuple[str, list[tuple[int, int]]]:
+    """Each whitespace run of ``text`` (matches of ``run``) becomes one space, kept at the
+    run's first character. ``strip`` drops a run at either end; ``keep_first`` False drops a
+    run at the start (the text follows a space). Returns the text and the index ranges of
+    ``text`` that make it (a kept run is the range of its first character)."""
+    out: list[str] = []
+    ranges: list[tuple[int, int]] = []
+    pos = 0
+    n = len(text)
+    for m in run.finditer(text):
+        a, b = m.span()
+        if a > pos:
+            out.append(text[pos:a])
+            ranges.append((pos, a))
+        if (a > 0 or keep_first) and not (strip and (a == 0 or b == n)):
+            out.append(" ")
+            ranges.append((a, a + 1))
+        pos = b
+    if pos < n:
+        out.append(text[pos:])
+        ranges.append((pos, n))
+    return "".join(out), ranges
+
+
 class _Renderer:
-    """Walks the tree and writes text, remembering the raw span of each character."""
+    """Walks the tree and writes text, remembering the raw span of each character (in lists:
+    extending a list by a range is several times faster than extending an array)."""
 
-    def __init__(self, raw_len: int) -> None:
+    def __init__(self) -> None:
         self.chars: list[str] = []
-        self.starts = array("l")
-        self.ends = array("l")
-        self.raw_len = raw_len
-
-    def emit(self, text: str, starts: list[int], ends: list[int]) -> None:
-        self.chars.append(text)
-        self.starts.extend(starts)
-        self.ends.extend(ends)
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.last = ""  # the last character written
 
     def newline(self, pos: int) -> None:
-        if self.chars and self.chars[-1].endswith("\n"):
-            return
-        self.emit("\n", [pos], [pos])
+        """A line break for the block tag at ``pos``, unless a line just ended."""
+        if self.last != "\n":
+            self.chars.append("\n")
+            self.starts.append(pos)
+            self.ends.append(pos)
+            self.last = "\n"
 
-    def text_node(self, t: _Text, pre: bool) -> None:
-        if pre:
-            self.emit(t.text, t.starts, t.ends)
-            return
-        out: list[str] = []
-        st: list[int] = []
-        en: list[int] = []
-        prev_space = bool(self.chars) and self.chars[-1][-1:] in (" ", "\n", "\t")
-        for ch, s, e in zip(t.text, t.starts, t.ends):
-            if ch in " \t\r\n\f":
-                if prev_space:
-                    continue
-                ch = " "
-                prev_space = True
-            else:
-                prev_space = False
-            out.append(ch)
-            st.append(s)
-            en.append(e)
-        if out:
-            self.emit("".join(out), st, en)
+    def put(self, t: Text) -> None:
+        """Write all of text ``t``."""
+        text, p, _, starts, ends = t
+        self.chars.append(text)
+        self.last = text[-1]
+        if starts is not None:
+            self.starts += starts
+            self.ends += ends
+        elif len(text) == 1:
+            self.starts.append(p)
+            self.ends.append(p + 1)
+        elif len(text) == 2:  # (short texts: cheaper than making a range)
+            self.starts += (p, p + 1)
+            self.ends += (p + 1, p + 2)
+        else:
+            self.starts += range(p, p + len(text))
+            self.ends += range(p + 1, p + len(text) + 1)
 
-    def render(self, root: _Node) -> None:
-        # iterative walk: (node, phase) with phase 0 = enter, 1 = leave
-        stack: list[tuple[object, int, bool]] = [(root, 0, False)]
-        while stack:
-            node, phase, pre = stack.pop()
-            if isinstance(node, _Text):
-                self.text_node(node, pre)
+    def put_parts(self, t: Text, text: str, ranges: list[tuple[int, int]]) -> None:
+        """Write ``text``, made of the characters of text ``t`` in ``ranges``."""
+        if not text:
+            return
+        self.chars.append(text)
+        self.last = text[-1]
+        _, p, _, starts, ends = t
+        if starts is None:
+            for a, b in ranges:
+                self.starts += range(p + a, p + b)
+                self.ends += range(p + a + 1, p + b + 1)
+        else:
+            for a, b in ranges:
+                self.starts += starts[a:b]
+                self.ends += ends[a:b]
+
+    def text_node(self, t: Text, pre: bool) -> None:
+        """Write a text, its whitespace collapsed unless in <pre>."""
+        if pre or t[2]:
+            self.put(t)
+            return
+        text = t[0]
+        if not text.strip(" \t\r\n\f"):  # only whitespace (between tags): a space, unless after one
+            if self.last not in (" ", "\n", "\t"):
+                self.put_parts(t, " ", [(0, 1)])
+        elif _find_space(text) is None:
+            self.put(t)
+        else:
+            self.put_parts(t, *_collapse(text, P.HTML_SPACE_RUN, False, self.last not in (" ", "\n", "\t")))
+
+    def walk(self, node: _Node, pre: bool) -> None:
+        """Write the content of ``node`` (itself neither checked for chrome nor a table)."""
+        for child in node.children:
+            if child.__class__ is tuple:
+                self.text_node(child, pre)
                 continue
-            assert isinstance(node, _Node)
-            if phase == 1:
-                if node.tag in BLOCK_TAGS:
-                    self.newline(node.pos)
+            tag = child.tag
+            if tag in SKIP_TAGS or (child.attrs and _is_chrome(child)):
                 continue
-            if node is not root and _is_chrome(node):
+            if tag == "table" and not child.has_table:
+                self.newline(child.pos)
+                self.table(child)
+                self.newline(child.pos)
                 continue
-            if node.tag == "table" and not _has_descendant(node, "table"):
-                self.newline(node.pos)
-                self.table(node)
-                self.newline(node.pos)
-                continue
-            if node.tag in BLOCK_TAGS:
-                self.newline(node.pos)
-            in_pre = pre or node.tag == "pre"
-            stack.append((node, 1, in_pre))
-            for child in reversed(node.children):
-                stack.append((child, 0, in_pre))
+            block = tag in BLOCK_TAGS
+            if block and self.last != "\n":
+                self.newline(child.pos)
+            if child.children:
+                self.walk(child, pre or tag == "pre")
+            if block and self.last != "\n":
+                self.newline(child.pos)
 
     def table(self, table: _Node) -> None:
         """Render a leaf table as tab rows with rowspan/colspan resolved."""
-        rows: list[list[_Node]] = []
-        for tr in _iter_tags(table, "tr", into=frozenset(("tbody", "thead", "tfoot"))):
-            rows.append(list(_iter_tags(tr, ("td", "th"), into=frozenset())))
+        rows = [_cells(tr) for tr in _tags(table, _ROW, _ROW_GROUPS)]
         if not rows:  # cells without <tr>: one row
-            rows = [list(_iter_tags(table, ("td", "th"), into=frozenset(("tbody", "thead", "tfoot"))))]
-        occupied: dict[tuple[int, int], bool] = {}
-        grid: list[dict[int, _Node | None]] = []
+            rows = [_tags(table, _CELL, _ROW_GROUPS)]
+        grid: list[dict[int, _Node | None]] = []  # row -> column -> cell (None: a spanned slot)
         for r, cells in enumerate(rows):
             while len(grid) <= r:
                 grid.append({})
+            row = grid[r]
+            if not row and not any(cell.attrs for cell in cells):
+                grid[r] = dict(enumerate(cells))  # no spans in or over the row: the cells in order
+                continue
             c = 0
             for cell in cells:
-                while occupied.get((r, c)):
+                while c in row:
                     c += 1
-                rs = _span(cell.attrs.get("rowspan"))
-                cs = _span(cell.attrs.get("colspan"))
+                attrs = cell.attrs
+                rs = _span(attrs.get("rowspan")) if "rowspan" in attrs else 1
+                cs = _span(attrs.get("colspan")) if "colspan" in attrs else 1
+                if rs == 1 and cs == 1:
+                    row[c] = cell
+                    c += 1
+                    continue
                 for dr in range(rs):
                     while len(grid) <= r + dr:
                         grid.append({})
+                    slots = grid[r + dr]
                     for dc in range(cs):
-                        occupied[(r + dr, c + dc)] = True
-                        grid[r + dr][c + dc] = cell if (dr, dc) == (0, 0) else None
+                        slots[c + dc] = cell if dr == 0 and dc == 0 else None
                 c += cs
+        chars, starts, ends = self.chars, self.starts, self.ends
         for r, row in enumerate(grid):
             if not row:
                 continue
-            width = max(row) + 1
             pos = rows[r][0].pos if r < len(rows) and rows[r] else table.pos
-            for c in range(width):
+            for c in range(max(row) + 1):
                 if c:
-                    self.emit("\t", [pos], [pos])
+                    chars.append("\t")
+                    starts.append(pos)
+                    ends.append(pos)
                 cell = row.get(c)
-                if cell is not None:
-                    pos = cell.pos
+                if cell is None:
+                    continue
+                pos = cell.pos
+                only = cell.children[0] if len(cell.children) == 1 else None
+                if only.__class__ is tuple and only[2]:
+                    self.put(only)  # the usual cell: one text without whitespace
+                else:
                     self.cell_text(cell)
-            self.emit("\n", [pos], [pos])
+            chars.append("\n")
+            starts.append(pos)
+            ends.append(pos)
+            self.last = "\n"
 
     def cell_text(self, cell: _Node) -> None:
         """A cell's text on one line: inner line breaks and tabs become single spaces."""
-        sub = _Renderer(self.raw_len)
-        sub.chars.append(" ")  # so leading whitespace collapses
-        sub.starts.append(cell.pos)
-        sub.ends.append(cell.pos)
-        sub.render(cell)
-        text = "".join(sub.chars)[1:]
-        starts, ends = sub.starts[1:], sub.ends[1:]
-        out, st, en = [], [], []
-        for ch, s, e in zip(text, starts, ends):
-            if ch in "\n\t":
-                ch = " "
-            if ch == " " and (not out or out[-1] == " "):
-                continue
-            out.append(ch)
-            st.append(s)
-            en.append(e)
-        while out and out[-1] == " ":
-            out.pop()
-            st.pop()
-            en.pop()
-        if out:
-            self.emit("".join(out), st, en)
+        if not cell.children:
+            return
+        node = cell
+        while len(node.children) == 1:  # the usual cell: one text, maybe inside <span> or <b>
+            only = node.children[0]
+            if only.__class__ is tuple:
+                if only[2] or _find_space(only[0]) is None:
+                    self.put(only)
+                else:
+                    self.put_parts(only, *_collapse(only[0], P.HTML_SPACE_RUN, True, False))
+                return
+            if only.attrs or only.tag in _NOT_INLINE:
+                break
+            node = only
+        sub = _Renderer()
+        sub.last = " "  # so leading whitespace collapses
+        sub.walk(cell, False)
+        written = "".join(sub.chars)
+        self.put_parts((written, 0, None, sub.starts, sub.ends), *_collapse(written, P.HTML_CELL_SPACE_RUN, True, False))
 
 
 def _span(value: str | None) -> int:
@@ -294,28 +663,28 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def _iter_tags(node: _Node, names, into: frozenset[str]):
-    names = (names,) if isinstance(names, str) else names
-    stack = list(reversed(node.children))
+def _cells(tr: _Node) -> list[_Node]:
+    """The cells of a row, chrome skipped."""
+    return [c for c in tr.children if c.__class__ is _Node and c.tag in _CELL and not (c.attrs and _is_chrome(c))]
+
+
+def _tags(node: _Node, names: frozenset[str], into: frozenset[str]) -> list[_Node]:
+    """The elements named ``names`` among the children of ``node``, looking inside ``into``
+    elements (row groups), in document order; chrome is skipped."""
+    found: list[_Node] = []
+    stack = node.children[::-1]
     while stack:
         child = stack.pop()
-        if not isinstance(child, _Node) or _is_chrome(child):
+        if child.__class__ is tuple:
             continue
-        if child.tag in names:
-            yield child
-        elif child.tag in into:
-            stack.extend(reversed(child.children))
-
-
-def _has_descendant(node: _Node, tag: str) -> bool:
-    stack = list(node.children)
-    while stack:
-        child = stack.pop()
-        if isinstance(child, _Node):
-            if child.tag == tag:
-                return True
-            stack.extend(child.children)
-    return False
+        tag = child.tag
+        if tag in SKIP_TAGS or (child.attrs and _is_chrome(child)):
+            continue
+        if tag in names:
+            found.append(child)
+        elif tag in into:
+            stack.extend(child.children[::-1])
+    return found
 
 
 @dataclass
@@ -329,10 +698,18 @@ class HtmlText:
 def html_to_text(raw: str) -> HtmlText:
     """Render an HTML page to report text with a raw-offset map for every character."""
     builder = _TreeBuilder(raw)
-    builder.feed(raw)
-    builder.close()
-    r = _Renderer(len(raw))
-    r.render(builder.root)
-    text = "".join(r.chars)
+    builder.feed_and_close()
+    r = _Renderer()
+    r.walk(builder.root, False)
     title = " ".join("".join(builder.title_parts).split()) or None
-    return HtmlText(text, r.starts, r.ends, title)
+    return HtmlText("".join(r.chars), _to_array(r.starts), _to_array(r.ends), title)
+
+
+def _to_array(values: list[int]) -> array:
+    """``array("l", values)``, made through ``struct``, which converts a list about twice as
+    fast as the array module (that parses every item as a function argument)."""
+    out = array("l")
+    for k in range(0, len(values), 1 << 16):
+        chunk = values[k : k + (1 << 16)]
+        out.frombytes(struct.pack(f"{len(chunk)}l", *chunk))
+    return out

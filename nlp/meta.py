@@ -29,7 +29,7 @@ def _agency(candidate: str) -> str | None:
     c = _TRAILING_NOISE.sub("", _LEADING_NOISE.sub("", candidate))
     if not (3 <= len(c) <= 40) or P.NOT_AGENCY.match(c):
         return None
-    if not P.AGENCY_SUFFIX.search(c) or re.search(r"[，。；：、!?！？]", c):
+    if not P.AGENCY_SUFFIX.search(c) or P.AGENCY_PUNCT.search(c):
         return None
     return c
 
@@ -45,11 +45,11 @@ def _from_title(title: str) -> tuple[str | None, int | None]:
     head = t[: m.start()] if m else t
     year = None
     agency = None
-    ym = P.YEAR.search(head) or re.search(r"((?:19|20)\d\d)年?度?$", head)
+    ym = P.YEAR.search(head) or P.TITLE_HEAD_YEAR.search(head)
     if ym:
         year = _year(ym.group(1))
         before = head[: ym.start()]
-        after = re.sub(r"^年?度?", "", head[ym.end():])
+        after = P.YEAR_SUFFIX.sub("", head[ym.end():])
         agency = _agency(before) or _agency(after)
     else:
         agency = _agency(head)

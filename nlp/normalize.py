@@ -51,15 +51,42 @@ def _fold_run(m) -> str:
     return m.group().translate(_TABLE)
 
 
+def _blank(m) -> str:
+    return " " * len(m.group(0))
+
+
 def blank_markdown(text: str) -> str:
     """Blank markdown heading marks and bold marks ('## 一、' -> '   一、')."""
-    text = P.MD_HEADING.sub(lambda m: " " * len(m.group(0)), text)
-    return P.MD_EMPHASIS.sub(lambda m: " " * len(m.group(0)), text)
+    if "#" in text:  # (each pattern needs its mark: most texts have none and are not searched)
+        text = P.MD_HEADING.sub(_blank, text)
+    if "**" in text or "__" in text:
+        text = P.MD_EMPHASIS.sub(_blank, text)
+    return text
 
 
 def blank_page_numbers(text: str) -> str:
-    """Blank lines that only carry a page number ('- 1 -', '第3页 共10页')."""
-    return P.PAGE_NUMBER_LINE.sub(lambda m: " " * len(m.group(0)), text)
+    """Blank lines that only carry a page number ('- 1 -', '第3页 共10页').
+
+    Such a line holds a dash, 页 or "/" (PAGE_NUMBER_HINT): only the lines with one are
+    tried, which finds what a search of the whole text would (a match is one whole line)."""
+    pieces: list[str] = []
+    done = 0  # text before this offset is in pieces
+    tried = -1  # end of the last line tried
+    for hint in P.PAGE_NUMBER_HINT.finditer(text):
+        if hint.start() < tried:
+            continue
+        start = text.rfind("\n", 0, hint.start()) + 1
+        tried = text.find("\n", hint.start())
+        if tried < 0:
+            tried = len(text)
+        m = P.PAGE_NUMBER_LINE.match(text, start)
+        if m:
+            pieces += (text[done : m.start()], " " * (m.end() - m.start()))
+            done = m.end()
+    if not pieces:
+        return text
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 @lru_cache(maxsize=1)

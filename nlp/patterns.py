@@ -17,8 +17,65 @@ import re as _sre
 import regex as re
 
 # ---------------------------------------------------------------------------- decode
-#: a line break in raw HTML, to turn HTMLParser's (line, col) into offsets
-NEWLINE = _sre.compile(r"\n")
+# The HTML tokenizer (nlp.htmltext) reads a page exactly as the standard library's
+# html.parser of Python 3.11 does: these are its patterns, with ``\s`` spelled out as the
+# characters it stands for there (``str.isspace``) so that both engines read them alike.
+_WS = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+#: the common tokens, read in one scan: a plain element with its text (``<td>12</td>``: the
+#: three tokens below in one match), a text run, a plain start tag (``<p>``, ``<br/>``,
+#: ``<br />``), a start tag with plain attributes (``<td colspan="3" rowspan=2>``: no
+#: reference in a value), a plain end tag, or else the "<" or "&" where the general rules
+#: below take over. Groups: 1 element name, 2 its text if it has no HTML whitespace (so the
+#: renderer need not look for any), 3 else its text, 4 its end tag name; 5 text; 6 start tag
+#: name, 7 the self-closing slash; 8 start tag name, 9 its attributes; 10 end tag name;
+#: 11 the other "<" or "&".
+HTML_TOKEN = _sre.compile(
+    r"<([a-zA-Z][^\t\n\r\f />\x00]*)>(?:([^<& \t\r\n\f]+)|([^<&]+))</([a-zA-Z][-.a-zA-Z0-9:_]*)>"
+    r"|([^<&]+)"
+    r"|<([a-zA-Z][^\t\n\r\f />\x00]*)( ?/)?>"
+    r"|<([a-zA-Z][^\t\n\r\f />\x00]*)((?: +[a-zA-Z][-.a-zA-Z0-9:_]*=(?:\"[^\"&]*\"|'[^'&]*'|[-.a-zA-Z0-9:_#%]+))+) *>"
+    r"|</([a-zA-Z][-.a-zA-Z0-9:_]*)>"
+    r"|([<&])"
+)
+#: one plain attribute in group 9 of HTML_TOKEN (each name follows a space). Groups: 1 name,
+#: 2-4 the value "quoted", 'quoted' or bare
+HTML_PLAIN_ATTRIBUTE = _sre.compile(r"(?<= )([a-zA-Z][-.a-zA-Z0-9:_]*)=(?:\"([^\"&]*)\"|'([^'&]*)'|([-.a-zA-Z0-9:_#%]+))")
+#: "<" + a letter opens a start tag
+HTML_STARTTAG_OPEN = _sre.compile(r"<[a-zA-Z]")
+#: the extent of a start tag up to its closing ">" (html.parser's locatestarttagend_tolerant)
+HTML_STARTTAG_EXTENT = _sre.compile(
+    rf"<[a-zA-Z][^\t\n\r\f />\x00]*(?:[{_WS}/]*(?:(?<=['\"{_WS}/])[^{_WS}/>][^{_WS}/=>]*"
+    rf"(?:[{_WS}]*=+[{_WS}]*(?:'[^']*'|\"[^\"]*\"|(?!['\"])[^>{_WS}]*)[{_WS}]*)?(?:[{_WS}]|/(?!>))*)*)?[{_WS}]*"
+)
+#: a start tag's name and the spaces after it (tagfind_tolerant). Groups: 1 name
+HTML_TAG_NAME = _sre.compile(rf"([a-zA-Z][^\t\n\r\f />\x00]*)(?:[{_WS}]|/(?!>))*")
+#: one attribute of a start tag (attrfind_tolerant). Groups: 1 name, 2 "=" and value, 3 value
+HTML_ATTRIBUTE = _sre.compile(
+    rf"((?<=['\"{_WS}/])[^{_WS}/>][^{_WS}/=>]*)([{_WS}]*=+[{_WS}]*"
+    rf"('[^']*'|\"[^\"]*\"|(?!['\"])[^>{_WS}]*))?(?:[{_WS}]|/(?!>))*"
+)
+#: a whole end tag (endtagfind). Groups: 1 name
+HTML_ENDTAG = _sre.compile(rf"</[{_WS}]*([a-zA-Z][-.a-zA-Z0-9:_]*)[{_WS}]*>")
+#: the end tags that close the raw text of a script or a style element
+HTML_SCRIPT_END = _sre.compile(rf"(?i)</[{_WS}]*script[{_WS}]*>")
+HTML_STYLE_END = _sre.compile(rf"(?i)</[{_WS}]*style[{_WS}]*>")
+#: a numeric character reference with the character after it ("&#51;", "&#x4e00;")
+HTML_CHARREF = _sre.compile(r"&#(?:[0-9]+|[xX][0-9a-fA-F]+)[^0-9a-fA-F]")
+#: a named entity reference with the character after it. Groups: 1 name
+HTML_ENTITYREF = _sre.compile(r"&([a-zA-Z][-.a-zA-Z0-9]*)[^a-zA-Z0-9]")
+#: the start of a reference cut by the end of the page
+HTML_INCOMPLETE_REF = _sre.compile(r"&[a-zA-Z#]")
+#: the end of a comment
+HTML_COMMENT_CLOSE = _sre.compile(rf"--[{_WS}]*>")
+#: the end of a marked section ("<![CDATA[ … ]]>") and of an MS Office one ("<![if …]>")
+HTML_MARKED_CLOSE = _sre.compile(rf"][{_WS}]*][{_WS}]*>")
+HTML_MS_MARKED_CLOSE = _sre.compile(rf"][{_WS}]*>")
+#: a declaration's name and the spaces after it ("CDATA", "if ")
+HTML_DECL_NAME = _sre.compile(rf"[a-zA-Z][-_.a-zA-Z0-9]*[{_WS}]*")
+#: whitespace that HTML rendering collapses to one space
+HTML_SPACE_RUN = _sre.compile(r"[ \t\r\n\f]+")
+#: whitespace inside a table cell, which becomes one space
+HTML_CELL_SPACE_RUN = _sre.compile(r"[ \n\t]+")
 #: class/id names of page chrome in government CMS templates
 HTML_CHROME_ID = re.compile(
     r"(?i)(?<![a-z])(?:nav|menu|footer|foot|header|head(?:er)?bar|breadcrumb|crumb|location|"
@@ -29,6 +86,16 @@ HTML_CHROME_ID = re.compile(
 HTML_SNIFF = re.compile(r"(?is)\A\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<div[\s>]|<table[\s>]|<p[\s>])")
 #: a charset declared in an HTML meta tag
 HTML_CHARSET = re.compile(rb"(?i)<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([a-z0-9_\-]{2,20})")
+#: characters frequent in these reports, simplified and traditional (besides ASCII): a right
+#: decoding of Chinese text is dense in them, a wrong codec's output is not
+COMMON_CHARS = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研质验属候导团持走步"
+    "資訊開報處與為這個們來時說對發關過動還進實點區縣鄉鎮證認識務體機構電網頁應當門導際舉辦簡單權責業專樣絡經濟衛議復訴訟結維護規範類總計請職條據屬於組織決執聯內級戶歸檔問題況統劃協調貫徹準確"
+    "信息公开工作年度报告情况申请结果复议诉讼存在改进措施局市县区委办府规范加强建设制度网站平台栏目更新及时政策解读回应培训监督考核依据条例收费减免"
+    "，。、；：（）“”《》0123456789 \n\t"
+)
+#: a run of characters that are neither ASCII nor COMMON_CHARS (counted to score a decoding)
+UNCOMMON_RUN = _sre.compile("[^\x00-\x7f" + "".join(sorted({c for c in COMMON_CHARS if not c.isascii()})) + "]+")
 
 # ------------------------------------------------------------------------- normalize
 #: markdown heading marks at a line start: "## 一、总体情况"
@@ -39,6 +106,8 @@ MD_EMPHASIS = re.compile(r"\*\*|__(?=\S)|(?<=\S)__")
 PAGE_NUMBER_LINE = re.compile(
     r"(?m)^[ \t]*(?:[-—–―－]{1,2}[ \t]*\d{1,4}[ \t]*[-—–―－]{1,2}|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?|\d{1,4}[ \t]*/[ \t]*\d{1,4})[ \t]*$"
 )
+#: what every PAGE_NUMBER_LINE match holds: a dash, 页 or "/" (only lines with one are tried)
+PAGE_NUMBER_HINT = _sre.compile(r"[-—–―－页/]")
 #: frequent characters that exist only in traditional script (to decide whether to convert)
 TRADITIONAL_CHARS = _sre.compile(
     r"[資訊開報處與為這個們來時說對發關過動還進實點區縣鄉鎮證認識務體機構電網頁應當門導際舉辦簡單權責業專樣絡經濟衛議復訴訟結維護規範類總計請職覽條據屬於議組織決執聯內級戶歸檔問題況級統計劃協調貫徹質準確]"
@@ -72,6 +141,17 @@ SPAM_LINE = re.compile(
     r"(?:加|\+)\s*(?:微信|vx|VX|qq|QQ)\s*[:：]?\s*[A-Za-z0-9_]{5,}|代开发票|办证(?:电话|微信)|"
     r"(?i:casino|poker|viagra|\bslot(?:s)?\b|betting)"
 )
+#: what every CHROME_LINE match contains (its first two characters, or "ICP"): a quick test
+#: that lets ordinary paragraphs skip the full search
+CHROME_HINT = _sre.compile(
+    r"版权|主办|承办|ICP|网站|公网|技术|联系|打印|关闭|字体|分享|扫一|浏览|访问|来源|发布|当前|您现|首页|"
+    r"无障|适老|上一|下一|相关|返回|收藏|设为"
+)
+#: what every SPAM_LINE match contains: one of its words, or (SPAM_HINT_LETTER) a letter its
+#: case-insensitive English words can match (ASCII, and İ ſ K which ``regex`` folds to i s k).
+#: Two searches: as one alternation the standard engine reads them several times slower.
+SPAM_HINT = _sre.compile(r"博彩|赌场|娱乐城|真人|百家乐|时时彩|六合彩|彩票|册送|户送|澳门|体育|棋牌|微信|代开发票|办证")
+SPAM_HINT_LETTER = _sre.compile(r"[A-Za-z\u0130\u017f\u212a]")
 
 # ----------------------------------------------------------------- headings, numbering
 #: Chinese numerals used in enumerations
@@ -116,6 +196,12 @@ AGENCY_SUFFIX = re.compile(
 NOT_AGENCY = re.compile(r"^(?:本|我|该|各|市|县|区|局|委|全)[局委厅办署院]?$")
 #: a date line that signs off a report: "2022年1月20日"
 SIGN_DATE = re.compile(r"^\s*(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+#: punctuation that an agency name never holds
+AGENCY_PUNCT = re.compile(r"[，。；：、!?！？]")
+#: a year at the end of a squeezed title's head: "…商务局2021年度". Groups: 1 the year
+TITLE_HEAD_YEAR = re.compile(r"((?:19|20)\d\d)年?度?$")
+#: the 年/年度 that follows a year
+YEAR_SUFFIX = re.compile(r"^年?度?")
 
 # ---------------------------------------------------------------------- templates
 #: headings typical of the 2008-2018 free-form reports
@@ -182,9 +268,12 @@ TABLE_FLAT_NUMBERING_TAIL = re.compile(r"\d[.、]$")
 #: ("本年新收" + "政府信息公开申请数量" + "0000000"): label characters, no digits
 TABLE_FLAT_LABEL_TAIL = re.compile(r"[^\d\n。；;/／—–]{0,48}?(?=[ \t]*(?:[+\-]?\d|[/／—–]))")
 #: one way to split glued digits: a number with no leading zero, optional decimals
+#: (nlp.tables._piece_starts finds the same pieces in ASCII tokens by a scan: keep in step)
 TABLE_SPLIT_PART = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
 
 # ---- prose checks (precision over recall: only plain statements)
+# nlp.checks._may_state skips a clause without the words the three statement patterns need
+# (未/没有/无; 收到/接到/受理 and 申请; 行政复议/行政诉讼/举报/投诉): keep it in step with them
 #: a clause of running text (prose checks read clause by clause)
 PROSE_CLAUSE = _sre.compile(r"[^。；;，,！!？?\n]+")
 #: a clause saying no disclosure application was received this year:

@@ -13,6 +13,7 @@ by position; a trained classifier (when a model is given) refines those.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from nlp import headings as H
@@ -37,6 +38,8 @@ def candidates(blocks: list[Block]) -> list[Candidate]:
     for i, b in enumerate(blocks):
         if b.kind not in ("heading", "paragraph"):
             continue
+        if b.kind == "paragraph" and not b.markdown and H.cannot_have_marker(b.text):
+            continue  # (no marker, not a heading: it would be skipped below; saves parsing it)
         h = H.parse(b.text, b.markdown)
         if h is None or not h.keys:
             continue
@@ -132,7 +135,7 @@ def assign(blocks: list[Block]) -> list[Section]:
     sections: list[Section] = []
     for n, (blk, key, title, method, conf) in enumerate(starts):
         stop = starts[n + 1][0] if n + 1 < len(starts) else len(blocks)
-        members = [i for i in body if blk <= i < stop]
+        members = body[bisect_left(body, blk) : bisect_left(body, stop)]  # (body is in order)
         if not members:
             continue
         for i in members:

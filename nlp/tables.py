@@ -29,7 +29,10 @@ Nothing is guessed to be 0, and no printed value is dropped without a warning.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from nlp import patterns as P
 from nlp import templates as T
@@ -39,7 +42,8 @@ from nlp.model import Block, Cell, TableValue
 SECTION_TABLE = {"proactive": "t2", "applications": "t3", "review_litigation": "t4"}
 #: a paragraph longer than this is prose, not a table row printed with spaces
 MAX_PSEUDO_ROW = 200
-#: at most this many ways to split glued digits are enumerated (flattened tables)
+#: glued digits (flattened tables) with more ways to split than this are not searched for
+#: the one split where the row adds up
 MAX_SPLITS = 2048
 #: the reason given to glued digits split by assuming the row adds up: the row-total check
 #: must not then count that row as confirmed (nlp.checks)
@@ -125,22 +129,29 @@ def _values(cells: list[Cell], start: int) -> list[Cell]:
     return [c for c in cells[start:] if c.text]
 
 
-def _tv(cell: Cell, reason: str | None = None) -> TableValue:
-    return TableValue(_read(cell.text)[1], cell.text, cell.start, cell.end, reason is not None, reason)
-
-
 _SHAPES: dict[tuple[str, ...], tuple[tuple[str, ...], int, str, bool]] = {}
+_LABELS: dict[str, str] = {}
 
 
 def _shape(texts: tuple[str, ...]) -> tuple[tuple[str, ...], int, str, bool]:
     """A row's cell kinds, the index after its label cells, its label, whether it prints a
-    value. Cached by the row's texts: template rows repeat from report to report."""
+    value. Cached by the row's texts: template rows repeat from report to report (and their
+    labels even when the numbers differ)."""
     hit = _SHAPES.get(texts)
     if hit is None:
-        kinds = tuple(_read(t)[0] for t in texts)
-        idx = [i for i, k in enumerate(kinds) if k == "text"]
-        L = idx[-1] + 1 if idx else 0
-        label = T.squeeze("".join(texts[i] for i in idx))
+        kinds = tuple([(_CELLS.get(t) or _read(t))[0] for t in texts])
+        n_text = kinds.count("text")
+        L = len(kinds) - kinds[::-1].index("text") if n_text else 0
+        if n_text == 1:  # the usual row: one label cell
+            printed = texts[L - 1]
+        else:
+            printed = "".join([t for t, k in zip(texts, kinds) if k == "text"])
+        label = _LABELS.get(printed)
+        if label is None:
+            label = T.squeeze(printed)
+            if len(_LABELS) > _CACHE_LIMIT:
+                _LABELS.clear()
+            _LABELS[printed] = label
         hit = (kinds, L, label, "value" in kinds[L:])
         if len(_SHAPES) > _CACHE_LIMIT:
             _SHAPES.clear()
@@ -153,14 +164,38 @@ def _short(label: str, n: int = 24) -> str:
 
 
 # ------------------------------------------------------------------------ vocabulary
+class _Head(NamedTuple):
+    """What a row of header cells names (shared by the rows printing the same: read only)."""
+
+    tops: tuple[str, ...]  # the tables most of its cells name
+    t2_cols: list[tuple[int, str]]  # (cell index, column) of table 2's columns
+    t2_labels: bool  # a cell names table 2's label column
+    t3_cols: list[tuple[int, str]]
+    t4_leaves: list[int]  # cell indices naming a table-4 column
+
+
 class _Vocab:
     """Label matching against the templates, the detected one first; results cached."""
 
     def __init__(self, primary: str) -> None:
         self.order = T.ordered(primary)
-        self.primary = self.order[0]
+        self.primary = tpl = self.order[0]
         self._rows: dict[str, tuple[str, str, bool] | None] = {}
         self._heads: dict[str, tuple[tuple[str, str, str], ...]] = {}
+        self._cells: dict[str, tuple[tuple[tuple[str, str, str], ...], tuple[str, ...]]] = {}
+        self._t2_columns: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+        self._header_rows: dict[tuple[str, ...], _Head | None] = {}
+        # what every data row of the primary template needs (read-only: items share them)
+        self.t3_columns = list(tpl.t3_columns)
+        self.t3_total = self.t3_columns.index(tpl.t3_total)
+        self.t4_columns = [f"{g}.{c}" for g in tpl.t4_groups for c in tpl.t4_columns]
+        self.row_order = {"t3": [r.key for r in tpl.t3_rows], "t2": [r for _, rows in tpl.t2_groups for r in rows]}
+        self.row_index: dict[str, dict[str, int]] = {}
+        for table, keys in self.row_order.items():
+            index: dict[str, int] = {}
+            for i, key in enumerate(keys):
+                index.setdefault(key, i)  # the first, as list.index
+            self.row_index[table] = index
 
     def row(self, label: str) -> tuple[str, str, bool] | None:
         """(table, row key, generic) for a data row label; ("group", "", False) for a t3 group label."""
@@ -230,12 +265,63 @@ class _Vocab:
         self._heads[cell] = res
         return res
 
+    def head_cell(self, text: str) -> tuple[tuple[tuple[str, str, str], ...], tuple[str, ...]]:
+        """``head`` of a printed cell (not yet squeezed), and the tables it names; cached by
+        the printed text, which repeats from report to report."""
+        hit = self._cells.get(text)
+        if hit is None:
+            h = self.head(T.squeeze(text))
+            hit = (h, tuple(dict.fromkeys(e[0] for e in h)))
+            if len(self._cells) > _CACHE_LIMIT:
+                self._cells.clear()
+            self._cells[text] = hit
+        return hit
+
+    def header(self, texts: tuple[str, ...], kinds: tuple[str, ...]) -> _Head | None:
+        """What a row of header cells names (None: nothing); cached by the row's texts."""
+        hit = self._header_rows.get(texts, False)
+        if hit is not False:
+            return hit  # type: ignore[return-value]
+        hits: list[tuple[int, tuple[tuple[str, str, str], ...]]] = []
+        score = {"t2": 0, "t3": 0, "t4": 0}
+        for i, text in enumerate(texts):
+            if kinds[i] != "text":
+                continue
+            h, tables = self.head_cell(text)
+            if h:
+                hits.append((i, h))
+                for t in tables:
+                    score[t] += 1
+        head = None
+        if hits:
+            best = max(score.values())
+            head = _Head(
+                tops=tuple(t for t, s in score.items() if s == best),
+                t2_cols=[(i, e[2]) for i, h in hits for e in h if e[0] == "t2" and e[1] == "col"],
+                t2_labels=any(e[0] == "t2" and e[1] == "label" for _, h in hits for e in h),
+                t3_cols=[(i, e[2]) for i, h in hits for e in h if e[0] == "t3" and e[1] == "col"],
+                t4_leaves=[i for i, h in hits if any(e[0] == "t4" and e[1] == "col" for e in h)],
+            )
+        if len(self._header_rows) > _CACHE_LIMIT:
+            self._header_rows.clear()
+        self._header_rows[texts] = head
+        return head
+
     def t2_columns(self, row: str, header: list[str]) -> list[str]:
-        """The columns of a table-2 row: the printed header's when they fit the row."""
-        allowed = [tpl.t2_row_columns(row) for tpl in self.order]
-        if header and any(set(header) <= set(a) for a in allowed if a):
-            return list(header)
-        return list(next((a for a in allowed if a), ()))
+        """The columns of a table-2 row: the printed header's when they fit the row. The
+        list is shared by the rows asking the same: read it, never change it."""
+        key = (row, tuple(header))
+        hit = self._t2_columns.get(key)
+        if hit is None:
+            allowed = [tpl.t2_row_columns(row) for tpl in self.order]
+            if header and any(set(header) <= set(a) for a in allowed if a):
+                hit = list(header)
+            else:
+                hit = list(next((a for a in allowed if a), ()))
+            if len(self._t2_columns) > _CACHE_LIMIT:
+                self._t2_columns.clear()
+            self._t2_columns[key] = hit
+        return hit
 
 
 _VOCABS: dict[str, _Vocab] = {}
@@ -257,7 +343,7 @@ def _rows(blocks: list[Block], text: str, pseudo: bool = True) -> list[Row]:
     rows: list[Row] = []
     for i, b in enumerate(blocks):
         if b.kind == "table":
-            rows.extend(Row(r, b.positional, i, b.section) for r in b.rows)
+            rows += [Row(r, b.positional, i, b.section) for r in b.rows]
         elif (pseudo and b.kind in ("paragraph", "heading") and b.section in SECTION_TABLE
               and b.end - b.start <= MAX_PSEUDO_ROW and not P.TABLE_PROSE.search(b.text)):
             chunk = text[b.start : b.end]
@@ -265,7 +351,9 @@ def _rows(blocks: list[Block], text: str, pseudo: bool = True) -> list[Row]:
             if cells:
                 rows.append(Row(cells, False, i, b.section))
         elif b.kind in ("paragraph", "heading"):
-            rows.append(Row([], False, i, b.section))  # prose: ends whatever was pending
+            # prose ends whatever was pending: once is enough for a run of it in one section
+            if not rows or rows[-1].cells or rows[-1].section != b.section:
+                rows.append(Row([], False, i, b.section))
     return rows
 
 
@@ -286,6 +374,7 @@ class _Reader:
         # table 3 header grid: column -> position
         self.t3_grid: dict[str, int] = {}
         self.t3_block = -1
+        self.t3_first: tuple[list[str], int | None] | None = None  # _grid's answer for the grid as it is
         # table 4 header: leaf column positions in order
         self.t4_leaves: list[int] = []
         self.t4_block = -1
@@ -293,21 +382,11 @@ class _Reader:
         self.last: dict[str, int] = {}  # table -> index of the last row read (template order)
 
     # -- headers -----------------------------------------------------------------------
-    def _header(self, row: Row, kinds: tuple[str, ...]) -> str | None:
-        hits: list[tuple[int, tuple[tuple[str, str, str], ...]]] = []
-        score = {"t2": 0, "t3": 0, "t4": 0}
-        for i, c in enumerate(row.cells):
-            if kinds[i] != "text":
-                continue
-            h = self.voc.head(T.squeeze(c.text))
-            if h:
-                hits.append((i, h))
-                for t in {e[0] for e in h}:
-                    score[t] += 1
-        if not hits:
+    def _header(self, row: Row, texts: tuple[str, ...], kinds: tuple[str, ...]) -> str | None:
+        head = self.voc.header(texts, kinds)
+        if head is None:
             return None
-        best = max(score.values())
-        tops = [t for t, s in score.items() if s == best]
+        tops = head.tops
         if len(tops) > 1:
             if self.ctx not in tops:
                 return "ambiguous"
@@ -317,9 +396,8 @@ class _Reader:
         fresh = not self.in_header
         single = len(row.cells) == 1 or not row.positional
         if table == "t2":
-            cols = [(i, e[2]) for i, h in hits for e in h if e[0] == "t2" and e[1] == "col"]
-            labels = any(e[0] == "t2" and e[1] == "label" for _, h in hits for e in h)
-            if labels and not cols:
+            cols = head.t2_cols
+            if head.t2_labels and not cols:
                 self.t2_cols, self.t2_pos = [], None
             elif cols:
                 if single and not fresh and self.t2_pos is None:
@@ -329,20 +407,18 @@ class _Reader:
                     self.t2_pos = [i for i, _ in cols] if row.positional and not single else None
                 self.t2_block = row.block
         elif table == "t3":
+            self.t3_first = None
             if fresh or self.t3_block != row.block:
                 self.t3_grid = {}
             if row.positional and not single:
-                for i, h in hits:
-                    for e in h:
-                        if e[0] == "t3" and e[1] == "col":
-                            self.t3_grid.setdefault(e[2], i)
+                for i, col in head.t3_cols:
+                    self.t3_grid.setdefault(col, i)
             self.t3_block = row.block
         else:
             if fresh or self.t4_block != row.block:
                 self.t4_leaves = []
-            for i, h in hits:
-                if any(e[0] == "t4" and e[1] == "col" for e in h):
-                    self.t4_leaves.append(i if row.positional and not single else -1)
+            for i in head.t4_leaves:
+                self.t4_leaves.append(i if row.positional and not single else -1)
             self.t4_block = row.block
         return table
 
@@ -353,6 +429,8 @@ class _Reader:
         if table == "t3":
             if self.t3_block != row.block:
                 return None
+            if self.t3_first is not None and self.t3_first[0] is item_cols:
+                return self.t3_first[1]
             pos = [self.t3_grid.get(c) for c in item_cols]
         elif table == "t4":
             if self.t4_block != row.block or len(self.t4_leaves) != len(item_cols):
@@ -362,26 +440,29 @@ class _Reader:
             if self.t2_block != row.block or self.t2_pos is None or self.t2_cols != item_cols:
                 return None
             pos = list(self.t2_pos)
-        if any(p is None or p < 0 for p in pos):
-            return None
-        if any(b != a + 1 for a, b in zip(pos, pos[1:])):
-            return None
-        return pos[0]
+        first = None
+        if None not in pos and min(pos) >= 0 and pos == list(range(pos[0], pos[0] + len(pos))):  # type: ignore[type-var,arg-type]
+            first = pos[0]
+        if table == "t3":
+            self.t3_first = (item_cols, first)
+        return first
 
     # -- rows --------------------------------------------------------------------------
     def feed(self, row: Row) -> None:
         if row.section != self.section:
             self.section = row.section
             self.ctx = SECTION_TABLE.get(row.section or "")
-        kinds, L, label, has_value = _shape(tuple(c.text for c in row.cells))
-        if self.items and (row.positional or label or not has_value or self.pending is not None):
-            self.items[-1].open = False  # only a run of bare values continues a row
-        if not row.cells:
+        if not row.cells:  # prose: ends whatever was pending
+            if self.items:
+                self.items[-1].open = False
             self.pending = None
             return
-        texts = [i for i, k in enumerate(kinds) if k == "text"]
-        if not has_value and texts:
-            h = self._header(row, kinds)
+        texts = tuple([c.text for c in row.cells])
+        kinds, L, label, has_value = _shape(texts)
+        if self.items and (row.positional or label or not has_value or self.pending is not None):
+            self.items[-1].open = False  # only a run of bare values continues a row
+        if not has_value and L:  # L > 0: the row has a text cell
+            h = self._header(row, texts, kinds)
             if h == "ambiguous":
                 return
             if h:
@@ -448,10 +529,7 @@ class _Reader:
         return order[i] if i < len(order) else None
 
     def _order(self, table: str) -> list[str]:
-        tpl = self.voc.primary
-        if table == "t3":
-            return [r.key for r in tpl.t3_rows]
-        return [r for _, rows in tpl.t2_groups for r in rows]
+        return self.voc.row_order["t3" if table == "t3" else "t2"]
 
     def _warn_row(self, label: str, row: Row, L: int, why: str) -> None:
         vals = [c.text for c in row.cells[L:] if c.text]
@@ -463,15 +541,16 @@ class _Reader:
     def _item(self, table: str, key: str, row: Row, L: int, label: str, reason: str | None = None) -> None:
         self.in_header = False
         self.ctx = table
-        order = self._order(table) if table != "t4" else []
-        if key in order:
-            self.last[table] = order.index(key)
-        tpl = self.voc.primary
+        voc = self.voc
+        if table != "t4":
+            at = voc.row_index["t3" if table == "t3" else "t2"].get(key)
+            if at is not None:
+                self.last[table] = at
         if table == "t3":
-            cols = list(tpl.t3_columns)
-            prefix, total = f"t3.{key}", cols.index(tpl.t3_total)
+            cols = voc.t3_columns
+            prefix, total = f"t3.{key}", voc.t3_total
         elif table == "t4":
-            cols = [f"{g}.{c}" for g in tpl.t4_groups for c in tpl.t4_columns]
+            cols = voc.t4_columns
             prefix, total = "t4", None
         else:
             cols = self.voc.t2_columns(key, self.t2_cols)
@@ -507,7 +586,7 @@ def _place_group(items: list[_Item], ex: Extraction) -> None:
         if it.row.positional:
             c, over = _candidates(it.row.cells, it.L, len(it.columns))
             cands.append((c, over))
-            if len(c) == 1 and not over and any(x.text for x in it.row.cells[it.L:]):
+            if len(c) == 1 and not over and any([x.text for x in it.row.cells[it.L :]]):
                 deltas.add(c[0] - it.L)
                 if it.grid is not None and it.L <= it.grid and c[0] != it.grid:
                     grid_ok = False
@@ -545,10 +624,7 @@ def _place_group(items: list[_Item], ex: Extraction) -> None:
                 f"table row '{_short(it.label)}' at {cells[0].start}: {len(dropped)} value(s) more than columns, "
                 f"not read: {' '.join(x.text for x in dropped)}"
             )
-        for j, col in enumerate(it.columns):
-            p = s + j
-            if p < len(cells):
-                _put(ex, f"{it.prefix}.{col}", _tv(cells[p], reason))
+        _put_row(ex, it.prefix, zip(it.columns, cells[s : s + n_cols]), reason)
 
 
 def _place_free(it: _Item, ex: Extraction) -> None:
@@ -574,8 +650,21 @@ def _place_free(it: _Item, ex: Extraction) -> None:
     else:
         placed = list(zip(it.columns[n_cols - k :], vals))
         reason = reason or f"row prints {k} of {n_cols} values without positions; placed right-aligned"
+    _put_row(ex, it.prefix, placed, reason)
+
+
+def _put_row(ex: Extraction, prefix: str, placed: Iterable[tuple[str, Cell]], reason: str | None) -> None:
+    """``_put`` of a row's cells (column, cell), all with the same reason."""
+    out = ex.cells
+    uncertain = reason is not None
     for col, cell in placed:
-        _put(ex, f"{it.prefix}.{col}", _tv(cell, reason))
+        key = f"{prefix}.{col}"
+        text = cell.text
+        v = TableValue((_CELLS.get(text) or _read(text))[1], text, cell.start, cell.end, uncertain, reason)
+        if key in out:
+            _put(ex, key, v)
+        else:
+            out[key] = v
 
 
 def _put(ex: Extraction, key: str, v: TableValue) -> None:
@@ -588,37 +677,37 @@ def _put(ex: Extraction, key: str, v: TableValue) -> None:
 
 
 # ------------------------------------------------------------------------ flattened text
-def _cuts(token: str, parts: int) -> tuple[list[list[int]], list[list[int]]]:
-    """Ways to cut glued digits into printed numbers (no leading zeros): ``ways[i][p]`` is
-    how many ways ``token[i:]`` cuts into ``p`` numbers; ``ends[i]`` where a number
-    starting at ``i`` may end."""
+@lru_cache(maxsize=4096)
+def _piece_starts(token: str) -> tuple[tuple[int, ...], ...]:
+    """``starts[m - 1]``: where a printed number (no leading zeros, TABLE_SPLIT_PART) ending
+    at ``token[m - 1]`` may start. Tokens of ASCII digits and dots are scanned directly (the
+    same pieces as the pattern's, in one pass); others are matched piece by piece."""
     n = len(token)
-    ends = [[m for m in range(i + 1, n + 1) if P.TABLE_SPLIT_PART.fullmatch(token, i, m)] for i in range(n)]
-    ways = [[0] * (parts + 1) for _ in range(n + 1)]
-    ways[n][0] = 1
+    out: list[list[int]] = [[] for _ in range(n)]
+    if not token.isascii():
+        for i in range(n):
+            for m in range(i + 1, n + 1):
+                if P.TABLE_SPLIT_PART.fullmatch(token, i, m):
+                    out[m - 1].append(i)
+        return tuple(map(tuple, out))
+    run = [n] * (n + 1)  # run[i]: the end of the digits starting at i
     for i in range(n - 1, -1, -1):
-        for p in range(1, parts + 1):
-            ways[i][p] = sum(ways[m][p - 1] for m in ends[i])
-    return ways, ends
+        run[i] = run[i + 1] if token[i].isdigit() else i
+    for i, c in enumerate(token):
+        if not c.isdigit():
+            continue
+        whole = i + 1 if c == "0" else run[i]  # "0" or a digit run without a leading zero
+        for m in range(i + 1, whole + 1):
+            out[m - 1].append(i)
+        if whole < n and token[whole] == "." and run[whole + 1] > whole + 1:
+            for m in range(whole + 2, run[whole + 1] + 1):  # decimals follow the whole number only
+                out[m - 1].append(i)
+    return tuple(map(tuple, out))
 
 
-def _splits(token: str, parts: int, ways: list[list[int]], ends: list[list[int]]) -> list[list[str]]:
-    """Every cut of ``token`` into ``parts`` numbers (the caller checked there are few)."""
-    out: list[list[str]] = []
-
-    def go(i: int, p: int, acc: list[str]) -> None:
-        if p == 0:
-            if i == len(token):
-                out.append(list(acc))
-            return
-        for m in ends[i] if i < len(token) else ():
-            if ways[m][p - 1]:
-                acc.append(token[i:m])
-                go(m, p - 1, acc)
-                acc.pop()
-
-    go(0, parts, [])
-    return out
+def _whole(tok: str) -> bool:
+    """A token read as one piece or none: "/", a signed or a comma'd number."""
+    return bool(P.NO_VALUE.match(tok)) or "," in tok or tok[0] in "+-"
 
 
 def _plain(tok: str) -> bool:
@@ -626,6 +715,193 @@ def _plain(tok: str) -> bool:
     if P.NO_VALUE.match(tok):
         return True
     return number(tok) is not None and bool(P.TABLE_SPLIT_PART.fullmatch(tok.lstrip("+-").replace(",", "")))
+
+
+#: a number that may be read in a value run: (the place at its other end, the piece, its
+#: start in the text)
+_Edge = tuple[int, str, int]
+#: the readings of a run after some columns: (place, applicants' sum minus total so far, or
+#: every value so far) -> (readings, capped at 2; the previous state and the piece read, for one)
+_Step = dict[tuple[int, Any], tuple[int, Any, Any]]
+
+
+def _pieces(toks: list[tuple[str, int]], whole: list[bool]) -> tuple[list[list[_Edge]], list[str]]:
+    """The run as a graph of places: a token's start or a cut inside a token of glued digits,
+    from 0 (the run's start) to ``len(into) - 1`` (its end); ``into[k]`` are the numbers that
+    may be read ending at place ``k``. A ``whole`` token is one piece (when plain) or none.
+    Also the digits each place stands for (a whole token: its number's)."""
+    into: list[list[_Edge]] = [[]]
+    digits: list[str] = []
+    for (t, pos), one in zip(toks, whole):
+        first = len(into) - 1
+        if one:
+            into.append([(first, t, pos)] if _plain(t) else [])
+            digits.append(str(abs(number(t) or 0)))
+            continue
+        digits.extend(t)
+        for m, starts in enumerate(_piece_starts(t), 1):
+            into.append([(first + j, t[j:m], pos + j) for j in starts])
+    return into, digits
+
+
+def _readings(toks: list[tuple[str, int]], whole: list[bool], n_cols: int) -> tuple[list[int], int]:
+    """How many ways the run up to each place reads as 0..n_cols values, packed in one
+    integer per place: ``(packed[k] >> r * width) & (2**width - 1)`` for r values. A place
+    is then counted with one integer sum over the numbers that may end there, not a list sum
+    per number; no count reaches 2**width (k places have 2**(k-1) cuts, each one reading)."""
+    width = 1 + sum(1 if one else len(t) for (t, _), one in zip(toks, whole))
+    mask = (1 << width * (n_cols + 1)) - 1  # r > n_cols values are not counted
+    packed = [1]
+    for (t, _), one in zip(toks, whole):
+        if one:
+            packed.append((packed[-1] << width) & mask if _plain(t) else 0)
+            continue
+        local = [packed[-1]]  # the token's places, from its start
+        for starts in _piece_starts(t):
+            local.append((sum(map(local.__getitem__, starts)) << width) & mask)
+        packed += local[1:]
+    return packed, width
+
+
+def _readings_from(out: list[list[_Edge]], width: int, n_cols: int) -> list[int]:
+    """``_readings`` from each place to the run's end (``out[k]``: the numbers read from ``k``)."""
+    mask = (1 << width * (n_cols + 1)) - 1
+    end = len(out) - 1
+    packed = [0] * end + [1]
+    for k in range(end - 1, -1, -1):
+        packed[k] = (sum([packed[nxt] for nxt, _, _ in out[k]]) << width) & mask
+    return packed
+
+
+def _only_way(into: list[list[_Edge]], packed: list[int], width: int, n_cols: int) -> list[tuple[str, int]]:
+    """The one reading of the run as ``n_cols`` values (the caller counted exactly one)."""
+    ones = (1 << width) - 1
+    way: list[tuple[str, int]] = []
+    k = len(into) - 1
+    for left in range(n_cols - 1, -1, -1):
+        shift = left * width
+        for edge in into[k]:
+            if (packed[edge[0]] >> shift) & ones:
+                break
+        k, piece, pos = edge
+        way.append((piece, pos))
+    return way[::-1]
+
+
+def _way_adding_up(toks: list[tuple[str, int]], into: list[list[_Edge]], digits: list[str],
+                   packed: list[int], width: int, n_cols: int, total: int,
+                   applicants: list[int]) -> list[tuple[str, int]] | None:
+    """The one reading where the applicants' columns add up to the total column; None when
+    none or several do.
+
+    Readings are followed column by column and those that agree on what is left to check
+    (the place in the run and the applicants' sum minus the total so far) are merged and
+    counted, so the many readings of a long run are never listed one by one. The total is
+    read first (from the run's end when printed after the applicants); from then on, with
+    whole non-negative numbers, a reading is dropped when what the applicants still need
+    is out of reach of the places left: more than their digits read as one number (no
+    split sums to more), or less than the smallest number their longest piece can be.
+    Whole numbers sum exactly in any order; a run with decimals keeps every value read and
+    sums the applicants in printed order, as a listing of the readings would."""
+    ints = not any("." in t for t, _ in toks)
+    prune = ints and not any(t[0] == "-" for t, _ in toks)
+    backward, cols, steps = _column_plan(n_cols, total, tuple(applicants))
+    end = len(into) - 1
+    if backward:
+        adj, reach, start = into, packed, end
+    else:
+        adj = [[] for _ in range(end + 1)]
+        for k, es in enumerate(into):
+            for prev, piece, pos in es:
+                adj[prev].append((k, piece, pos))
+        reach, start = _readings_from(adj, width, n_cols), 0
+    as_one: list[int] = []  # place -> the digits still to read, as one number
+    if prune:
+        rest = ""
+        for d in reversed(digits) if not backward else digits:
+            as_one.append(int(rest or "0"))
+            rest = rest + d if backward else d + rest
+        as_one.append(int(rest or "0"))
+        if not backward:
+            as_one.reverse()
+    nums: dict[str, int | float] = {}  # piece -> its number (or 0): the same few pieces recur
+    layer: _Step = {(start, 0 if ints else ()): (1, None, None)}
+    history: list[_Step] = []
+    ones = (1 << width) - 1
+    for step, (w, is_total, checked, most, every) in enumerate(steps):
+        left = n_cols - step - 1
+        shift = left * width
+        bounded = prune and checked
+        if bounded:  # place -> the least and the most the columns left can add
+            lo = _least_row(end, left if every else 0, backward)
+            hi = as_one if most == 1 else [most * one for one in as_one]
+        nxt_layer: _Step = {}
+        for state, (c, _, _) in layer.items():
+            k, acc = state
+            for nxt, piece, pos in adj[k]:
+                if not (reach[nxt] >> shift) & ones:  # no reading of the rest as ``left`` values
+                    continue
+                v = nums.get(piece)
+                if v is None:
+                    v = nums[piece] = number(piece) or 0
+                if ints:
+                    acc2 = acc + v * w - (v if is_total else 0)
+                    if bounded and not lo[nxt] <= -acc2 <= hi[nxt]:
+                        continue
+                else:
+                    acc2 = acc + (v,)
+                key = (nxt, acc2)
+                old = nxt_layer.get(key)
+                nxt_layer[key] = (c, state, (piece, pos)) if old is None else (min(2, old[0] + c), None, None)
+        history.append(nxt_layer)
+        layer = nxt_layer
+    if ints:
+        found = [st for st in layer if st[1] == 0]
+    else:
+        found = []
+        for st in layer:
+            by_col = dict(zip(cols, st[1]))
+            if sum([by_col[i] for i in applicants]) == by_col[total]:
+                found.append(st)
+    if len(found) != 1 or layer[found[0]][0] != 1:
+        return None
+    way: list[tuple[str, int]] = [("", 0)] * n_cols
+    st = found[0]
+    for step in range(n_cols - 1, -1, -1):
+        _, st, piece = history[step][st]
+        way[cols[step]] = piece
+    return way
+
+
+@lru_cache(maxsize=64)
+def _column_plan(n_cols: int, total: int, applicants: tuple[int, ...]
+                 ) -> tuple[bool, tuple[int, ...], tuple[tuple[int, bool, bool, int, bool], ...]]:
+    """How ``_way_adding_up`` reads a row's columns: from the end when the total is printed
+    after the applicants; the columns in reading order; per column its weight (how many
+    times the applicants' sum counts it), whether it is the total, whether the total has
+    been read by then, and the most and whether every column left counts in the sum."""
+    weight = [applicants.count(c) for c in range(n_cols)]
+    backward = total > max(applicants, default=-1)
+    cols = list(range(n_cols - 1, -1, -1)) if backward else list(range(n_cols))
+    steps = []
+    checked = False
+    for step, col in enumerate(cols):
+        checked = checked or col == total
+        rest = [weight[c] for c in cols[step + 1 :]]
+        steps.append((weight[col], col == total, checked, max(rest, default=0), bool(rest) and min(rest) >= 1))
+    return backward, tuple(cols), tuple(steps)
+
+
+@lru_cache(maxsize=1024)
+def _least_row(end: int, pieces: int, backward: bool) -> tuple[int, ...]:
+    """Place -> the least that the places still to read (before it when ``backward``, else
+    after it; ``end`` places in all) add up to as ``pieces`` numbers, 0 for no pieces:
+    the longest piece has at least ceil(places / pieces) digits and no leading zero."""
+    out = []
+    for k in range(end + 1):
+        m = -(-(k if backward else end - k) // pieces) if pieces else 0
+        out.append(10 ** (m - 1) if m >= 2 else 0)
+    return tuple(out)
 
 
 def _flat_values(text: str, start: int, end: int, n_cols: int, total: int | None,
@@ -658,79 +934,29 @@ def _flat_values(text: str, start: int, end: int, n_cols: int, total: int | None
             return [(total, tv(*toks[0]))]
         reason = f"row prints {k} of {n_cols} values without positions; placed right-aligned"
         return [(n_cols - k + i, tv(t, p, reason)) for i, (t, p) in enumerate(toks)]
-    # glued digits: every way to cut each token so that the row has n_cols values
-    tables: list[tuple[list[list[int]], list[list[int]]] | None] = []
-    counts: list[dict[int, int]] = []
-    for t, _ in toks:
-        if P.NO_VALUE.match(t) or "," in t or t[0] in "+-":
-            tables.append(None)
-            counts.append({1: 1} if _plain(t) else {})
-            continue
-        ways_t, ends_t = _cuts(t, n_cols)
-        tables.append((ways_t, ends_t))
-        counts.append({p: ways_t[0][p] for p in range(1, n_cols + 1) if ways_t[0][p]})
-    # f[i][r]: ways for tokens i.. to make r values (a DP, so many tokens stay cheap)
-    m = len(toks)
-    f = [[0] * (n_cols + 1) for _ in range(m + 1)]
-    f[m][0] = 1
-    for i in range(m - 1, -1, -1):
-        for r in range(n_cols + 1):
-            f[i][r] = sum(c * f[i + 1][r - p] for p, c in counts[i].items() if p <= r)
-    n_ways = f[0][n_cols]
-    too_many = n_ways > MAX_SPLITS
-    ways: list[list[tuple[str, int]]] = []
-    split_memo: dict[tuple[int, int], list[list[str]]] = {}  # the walk revisits (token, parts)
-
-    def splits(i: int, p: int) -> list[list[str]]:
-        hit = split_memo.get((i, p))
-        if hit is None:
-            tab = tables[i]
-            hit = split_memo[(i, p)] = [[toks[i][0]]] if tab is None else _splits(toks[i][0], p, *tab)
-        return hit
-
-    def walk(i: int, r: int, acc: list[tuple[str, int]]) -> None:
-        if i == m:
-            if r == 0:
-                ways.append(list(acc))
-            return
-        pos0 = toks[i][1]
-        for p in counts[i]:
-            if p > r or not f[i + 1][r - p]:
-                continue
-            for pieces in splits(i, p):
-                pos = pos0
-                for piece in pieces:
-                    acc.append((piece, pos))
-                    pos += len(piece)
-                walk(i + 1, r - p, acc)
-                del acc[len(acc) - len(pieces):]
-
-    if not too_many and n_ways:
-        walk(0, n_cols, [])
+    # glued digits: the readings of the run as n_cols values, counted without listing them
+    whole = [_whole(t) for t, _ in toks]
+    packed, width = _readings(toks, whole, n_cols)
+    n_ways = packed[-1] >> n_cols * width
+    way = None
     how = "the only split"
-    if applicants is not None and total is not None and len(ways) > 1:
-        nums: dict[str, int | float] = {}  # piece -> its number (or 0): the same few pieces recur
-
-        def num(piece: str) -> int | float:
-            v = nums.get(piece)
-            if v is None:
-                v = nums[piece] = number(piece) or 0
-            return v
-
-        adds_up = [w for w in ways if sum([num(w[i][0]) for i in applicants]) == num(w[total][0])]
-        if adds_up:
-            ways, how = adds_up, SPLIT_BY_ROW_TOTAL
-    if len(ways) == 1:
+    if n_ways == 1:
+        way = _only_way(_pieces(toks, whole)[0], packed, width, n_cols)
+    elif 1 < n_ways <= MAX_SPLITS and applicants is not None and total is not None:
+        into, place_digits = _pieces(toks, whole)
+        way = _way_adding_up(toks, into, place_digits, packed, width, n_cols, total, applicants)
+        how = SPLIT_BY_ROW_TOTAL
+    if way is not None:
         reason = f"digits glued together in flattened text ('{run}'); {how}"
-        return [(i, tv(p, pos, reason)) for i, (p, pos) in enumerate(ways[0])]
+        return [(i, tv(p, pos, reason)) for i, (p, pos) in enumerate(way)]
     digits = sum(len(t) for t, _ in toks)
-    if not ways and not too_many and plain and digits < n_cols:
+    if not n_ways and plain and digits < n_cols:
         reason = f"'{run}' may be values glued together or a short row; read as printed"
         if k == 1 and total is not None:
             return [(total, tv(toks[0][0], toks[0][1], reason))]
         return [(n_cols - k + i, tv(t, p, reason)) for i, (t, p) in enumerate(toks[-n_cols:])]
-    if ways or too_many:
-        reason = f"digits glued together in flattened text ('{run}') split {max(n_ways, len(ways))} possible ways into {n_cols} values"
+    if n_ways:  # several readings (more than MAX_SPLITS are not even searched for one adding up)
+        reason = f"digits glued together in flattened text ('{run}') split {n_ways} possible ways into {n_cols} values"
     else:
         reason = f"'{run}' cannot be read as {n_cols} values"
     return [(i, TableValue(None, run, s0, e0, True, reason)) for i in range(n_cols)]
@@ -755,11 +981,11 @@ def _flat_run(text: str, pos: int, end: int) -> tuple[int, int] | None:
     return (s, e) if e > s else None
 
 
-def _flattened(ex: Extraction, voc: _Vocab, text: str, regions: dict[str, tuple[int, int]]) -> None:
+def _flattened(ex: Extraction, voc: _Vocab, text: str, regions: dict[str, tuple[int, int]], have: set[str]) -> None:
     """Tables glued into running text ("规章000行政规范性文件106…"), for tables not found
-    in any table block: labels are found in template order, each followed by its values."""
+    in any table block (``have``: those found): labels are found in template order, each
+    followed by its values."""
     tpl = voc.primary
-    have = {k.split(".", 1)[0] for k in ex.cells}
     for table in ("t2", "t3", "t4"):
         if table in have or table not in regions:
             continue
@@ -821,20 +1047,27 @@ def extract(blocks: list[Block], text: str, template: str | None = None) -> Extr
         groups.setdefault((it.row.block, it.table), []).append(it)
     for items in groups.values():
         _place_group(items, ex)
+    have = {k[:2] for k in ex.cells}  # the tables read (every key starts "t2." | "t3." | "t4.")
+    if have >= {"t2", "t3", "t4"}:  # none left to look for in the text
+        ex.cells = _ordered(ex.cells, voc)
+        return ex
     regions: dict[str, tuple[int, int]] = {}
+    sectioned: set[str] = set()  # tables with a section of their own
     for b in blocks:
         t = SECTION_TABLE.get(b.section or "")
-        if t and b.kind == "paragraph":
-            s, e = regions.get(t, (b.start, b.end))
-            regions[t] = (min(s, b.start), max(e, b.end))
+        if t:
+            sectioned.add(t)
+            if b.kind == "paragraph":
+                s, e = regions.get(t, (b.start, b.end))
+                regions[t] = (min(s, b.start), max(e, b.end))
     if len(regions) < 3 and P.TABLE_FLAT_HINT.search(text):
         # a page flattened whole (headings glued too) has no table sections: search it all
         whole = (0, len(text))
         for t in ("t2", "t3", "t4"):
-            if not any(SECTION_TABLE.get(b.section or "") == t for b in blocks):
+            if t not in sectioned:
                 regions.setdefault(t, whole)
     if regions:
-        _flattened(ex, voc, text, regions)
+        _flattened(ex, voc, text, regions, have)
     ex.cells = _ordered(ex.cells, voc)
     return ex
 
@@ -847,5 +1080,10 @@ def _ordered(cells: dict[str, TableValue], voc: _Vocab) -> dict[str, TableValue]
     order = _ORDER.get(voc.primary.id)
     if order is None:
         order = _ORDER[voc.primary.id] = {k: i for i, k in enumerate(voc.primary.keys())}
+    ranks = list(map(order.get, cells))
+    if None not in ranks:  # the usual case: template keys only, each its own place
+        if ranks == sorted(ranks):
+            return cells  # placed in template order already
+        return {k: cells[k] for k in sorted(cells, key=order.__getitem__)}
     last = len(order)
     return dict(sorted(cells.items(), key=lambda kv: (order.get(kv[0], last), kv[1].start)))
