@@ -210,6 +210,14 @@ def _no_lap(stage: str) -> None:
     return None
 
 
+def _proba(clf, texts: list[str], context: list[list[str]], kind: str, seg) -> np.ndarray:
+    """``clf.proba`` of each text with its context tokens: ``F.text_tokens(text) + context``
+    (character n-grams are handed over as texts, which the model counts without strings)."""
+    if kind == "char":
+        return clf.proba_many(context, texts)
+    return clf.proba_many([F.text_tokens(t, kind, seg) + c for t, c in zip(texts, context)])
+
+
 def statements(blocks: list[Block], model: Model, include_other: bool = False,
                lap: Callable[[str], None] = _no_lap) -> list[Statement]:
     """Label candidate statements, merge pieces of one item, attach themes.
@@ -229,32 +237,24 @@ def statements(blocks: list[Block], model: Model, include_other: bool = False,
     scored = [i for i, c in enumerate(cands) if not forced_other(c, restrict)]
     probs = np.zeros((len(cands), len(clf.classes)))
     probs[:, other] = 1.0
-    # a piece's text tokens serve twice: for its label and, if it stands alone, its themes
-    text_tokens = {i: F.text_tokens(cands[i].piece.text, kind, seg) for i in scored}
     if scored:
-        probs[scored] = clf.proba_many([text_tokens[i] + cands[i].tokens_context for i in scored])
+        probs[scored] = _proba(clf, [cands[i].piece.text for i in scored], [cands[i].tokens_context for i in scored], kind, seg)
     labels = [clf.classes[k] for k in probs.argmax(axis=1)]
     labels = _structural(cands, labels)
     out: list[Statement] = []
-    alone: list[list[str] | None] = []  # text tokens of statements that are one piece
     for piece, label, idx in S.merge([c.piece for c in cands], labels):
         if label == "other" and not include_other:
             continue
         conf = float(min(probs[i][clf.classes.index(label)] for i in idx))
         text = " ".join(cands[i].piece.text for i in idx) if len(idx) > 1 else cands[idx[0]].piece.text
         out.append(Statement(text, label, [], round(conf, 3), cands[idx[0]].section, piece.start, piece.end, {}))
-        alone.append(text_tokens.get(idx[0]) if len(idx) == 1 else None)
     lap("statements")
     themes_clf = model.get("themes")
-    if themes_clf is not None:
-        todo = [(st, toks) for st, toks in zip(out, alone) if st.label != "other"]
-        if todo:
-            theme_p = themes_clf.proba_many([
-                theme_tokens(st.text, st.label, kind, seg) if toks is None else toks + [f"LABEL={st.label}"]
-                for st, toks in todo
-            ])
-            for (st, _), p in zip(todo, theme_p):
-                st.themes = choose_themes(themes_clf, p)
-                st.theme_scores = {t: round(float(pk), 3) for t, pk in zip(themes_clf.classes, p) if pk >= 0.2}
+    todo = [st for st in out if st.label != "other"]
+    if themes_clf is not None and todo:
+        theme_p = _proba(themes_clf, [st.text for st in todo], [[f"LABEL={st.label}"] for st in todo], kind, seg)
+        for st, p in zip(todo, theme_p):
+            st.themes = choose_themes(themes_clf, p)
+            st.theme_scores = {t: round(float(pk), 3) for t, pk in zip(themes_clf.classes, p) if pk >= 0.2}
     lap("themes")
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from operator import add
 
+import numpy as np
 import regex as re
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
@@ -37,6 +38,40 @@ def char_tokens(text: str, n_max: int = 3) -> list[str]:
             grams = list(map(add, grams, run[n - 1 :]))
             out.extend(grams)
     return out
+
+
+#: bits per character in an n-gram's integer key (every code point fits in 21 bits)
+_BITS = 21
+
+
+def gram_key(term: str, n_max: int = 3) -> int | None:
+    """The integer key ``char_gram_keys`` gives the character n-gram ``term`` (None when the
+    term is no such n-gram: a context token, a word)."""
+    if not 1 <= len(term) <= n_max or _clean(term) != term:
+        return None
+    key = 0
+    for ch in term:
+        key = (key << _BITS) | ord(ch)
+    return key
+
+
+def char_gram_keys(texts: list[str], n_max: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """``char_tokens`` of many texts as integers, with numpy: (text index, n-gram key) for
+    every n-gram. Keys are the code points packed 21 bits apart; a 1-gram, a 2-gram and a
+    3-gram never share a key, as no cleaned character is code point 0."""
+    cleaned = [_clean(t) for t in texts]
+    codes = np.frombuffer(" ".join(cleaned).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    doc = np.repeat(np.arange(len(cleaned), dtype=np.int64), [len(c) + 1 for c in cleaned])[: len(codes)]
+    word = codes != 32  # runs are separated by spaces, texts by one more
+    docs, keys = [], []
+    key, ok = codes, word
+    for n in range(1, n_max + 1):
+        if n > 1:
+            key = (key[:-1] << _BITS) | codes[n - 1 :]
+            ok = ok[:-1] & word[n - 1 :]
+        docs.append(doc[: len(key)][ok])
+        keys.append(key[ok])
+    return np.concatenate(docs), np.concatenate(keys)
 
 
 def word_tokens(text: str, segmenter) -> list[str]:

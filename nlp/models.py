@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from nlp import features as F
 from nlp.errors import GkError
 
 FORMAT = "gkreport-model"
@@ -49,10 +50,13 @@ class LinearModel:
     cal_b: np.ndarray | None = None
     thresholds: np.ndarray | None = None
     extra: dict = field(default_factory=dict)
+    _gram_index: tuple[np.ndarray, np.ndarray] | None = field(default=None, init=False, repr=False, compare=False)
 
-    def scores_many(self, docs: list[list[str]]) -> np.ndarray:
+    def scores_many(self, docs: list[list[str]], texts: list[str] | None = None) -> np.ndarray:
         """Decision scores of many token lists at once, shape (n_docs, n_outputs).
 
+        ``texts[i]``, when given, adds ``features.char_tokens(texts[i])`` to ``docs[i]``,
+        computed as integer keys with numpy instead of strings (the same counts).
         All documents are looked up and counted together with numpy (one sort of
         (document, feature) keys), which is what makes a report's dozens of candidates
         cost about as much as one: this is the innermost loop of classification."""
@@ -60,6 +64,13 @@ class LinearModel:
         lengths = np.fromiter(map(len, docs), dtype=np.int64, count=n)
         ids = np.fromiter(map(self.vocab.get, chain.from_iterable(docs), repeat(-1)), dtype=np.int64, count=int(lengths.sum()))
         doc = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        if texts is not None:
+            gram_keys, gram_ids = self._grams()
+            tdoc, keys = F.char_gram_keys(texts)
+            at = np.minimum(np.searchsorted(gram_keys, keys), len(gram_keys) - 1)
+            hit = gram_keys[at] == keys
+            doc = np.concatenate([doc, tdoc[hit]])
+            ids = np.concatenate([ids, gram_ids[at[hit]]])
         known = ids >= 0
         keys, counts = np.unique(doc[known] * len(self.vocab) + ids[known], return_counts=True)
         doc, feat = np.divmod(keys, len(self.vocab))
@@ -72,10 +83,19 @@ class LinearModel:
         out[present] += np.add.reduceat(self.coef[:, feat] * val, starts, axis=1).T
         return out
 
-    def proba_many(self, docs: list[list[str]]) -> np.ndarray:
+    def _grams(self) -> tuple[np.ndarray, np.ndarray]:
+        """The vocabulary's character n-grams as sorted integer keys, with their ids."""
+        if self._gram_index is None:
+            pairs = sorted((k, i) for t, i in self.vocab.items() if (k := F.gram_key(t)) is not None)
+            keys = np.array([k for k, _ in pairs] or [-1], dtype=np.int64)
+            ids = np.array([i for _, i in pairs] or [-1], dtype=np.int64)
+            self._gram_index = (keys, ids)
+        return self._gram_index
+
+    def proba_many(self, docs: list[list[str]], texts: list[str] | None = None) -> np.ndarray:
         """Probability of each class (sigmoid link) or of each label (logistic link), one
-        row per document."""
-        f = self.scores_many(docs)
+        row per document (``texts``: as for ``scores_many``)."""
+        f = self.scores_many(docs, texts)
         if self.link == "logistic":
             return 1.0 / (1.0 + np.exp(-f))
         p = 1.0 / (1.0 + np.exp(self.cal_a * f + self.cal_b))

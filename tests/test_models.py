@@ -55,6 +55,29 @@ def test_numpy_inference_equals_scikit_learn(fitted):
     np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
 
 
+TEXTS = [  # (text, context tokens): every kind of character the n-gram keys must get right
+    ("网站栏目更新不及时", ["SEC=problems"]),
+    ("加强 培训，提高能力2023年", []),
+    ("", ["MARK"]),
+    ("ab 網站 𠀀𠀁", ["H:问题"]),
+    ("全新的1.5%内容", ["SEC=problems", "SEC=problems"]),
+]
+
+
+def test_texts_counted_as_integer_keys_score_as_their_string_tokens():
+    """``proba_many(context, texts)`` (n-grams keyed with numpy) equals ``proba`` of
+    ``char_tokens(text) + context`` (n-grams as strings), on a model trained on both."""
+    from nlp import features as F
+
+    docs = [F.char_tokens(t) + c for t, c in TEXTS] * 4
+    y = ["problem", "remedy", "other", "problem", "remedy"] * 4
+    lm = T.fit_calibrated("statements", docs, y, [f"r{i // 5}" for i in range(len(docs))], 4.0, seed=0)
+    got = lm.proba_many([c for _, c in TEXTS], [t for t, _ in TEXTS])
+    want = np.array([lm.proba(F.char_tokens(t) + c) for t, c in TEXTS])
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+    assert not np.allclose(got[0], got[1])  # the texts matter
+
+
 def _model(lm) -> models.Model:
     return models.Model("tiny", {"features": {"kind": "char"}}, {"statements": lm})
 
