@@ -289,3 +289,18 @@ def test_template_keys_are_the_canonical_ones():
     assert len(rows_2021) == 25 and len(rows_2019) == 23
     assert T.load("2021").t4_keys()[:5] == ["t4.review.upheld", "t4.review.corrected", "t4.review.other",
                                            "t4.review.pending", "t4.review.total"]
+
+
+def test_glued_digit_scan_finds_the_pieces_the_pattern_defines():
+    """nlp.tables._piece_starts scans ASCII tokens by hand for speed; it must agree with
+    TABLE_SPLIT_PART (the definition of a printed number) on every short token."""
+    from itertools import product
+
+    from nlp import patterns as P
+    from nlp import tables
+
+    for n in range(1, 7):
+        for chars in product("0105.", repeat=n):
+            token = "".join(chars)
+            want = [tuple(i for i in range(m) if P.TABLE_SPLIT_PART.fullmatch(token, i, m)) for m in range(1, n + 1)]
+            assert list(tables._piece_starts(token)) == want, token
