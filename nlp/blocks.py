@@ -12,11 +12,12 @@ A table comes out as a grid of cells whatever its rendering:
 Headings printed one character per line are joined. Every block and cell keeps its
 span in the text, so offsets stay traceable to the input.
 
-Speed: the lines are kept as parallel lists (text, start, kind), not an object each; every
+Speed: the lines are kept as parallel lists (text, start, kind …), not an object each; every
 fact about a line (its kind, whether it is a number, a space-aligned row, a heading) is
-computed once; each line is offered only to the table readers its kind allows; and the
-regular expressions that would run on every paragraph are guarded by cheap exact tests
-(see CHROME_HINT, SPAM_HINT, ``_ends_sentence``).
+computed once, and the facts of short lines, which repeat from report to report, are
+remembered (bounded memos); each line is offered only to the table readers its kind
+allows; and the regular expressions that would run on every paragraph are guarded by
+cheap exact tests (see CHROME_HINT, SPAM_HINT, ``_ends_sentence``).
 """
 
 from __future__ import annotations
@@ -184,8 +185,7 @@ def _is_number(s: str) -> bool:
     return yes
 
 
-#: the characters P.SENTENCE_END looks for at the end of a line
-_SENTENCE_END_CHARS = frozenset("。！？!?;；")
+_SENTENCE_END_CHARS = frozenset(P.SENTENCE_END_CHARS)
 
 
 def _ends_sentence(stripped: str) -> bool:
@@ -265,14 +265,13 @@ def _cell_lines_table(lines: Lines, i: int, j: int) -> Block:
             if row:
                 rows.append(row)
                 row = []
-        elif kind == "cellline" or kind == "ws":
-            body = t[1:] if t[0] == "\t" else t
-            value = body.strip()
+        elif kind == "cellline" or kind == "ws":  # the cell is the line after its tab, trimmed
+            value = t.strip()  # (the tab is whitespace: trimming the line trims the cell)
             end = starts[k] + len(t)
-            if len(value) == len(body):
-                row.append(Cell(body, end - len(body), end))
+            if len(value) == len(t) - (t[0] == "\t"):
+                row.append(Cell(value, end - len(value), end))
             else:
-                start = end - len(body.lstrip())
+                start = end - len(t.lstrip())
                 row.append(Cell(value, start, start + len(value)))
         else:  # continuation: glue to the previous cell
             piece = t.strip()
@@ -317,8 +316,10 @@ def _pipe_table(lines: Lines, i: int, j: int) -> Block:
 def _space_row(text: str, start: int) -> list[Cell] | None:
     """Cells of a space-aligned row ('规章  0  0  0') printed as text line ``text`` at ``start``,
     or None if the line is not one."""
-    if len(text.split(None, 1)) < 2:
-        return None  # (SPACE_TOKEN's whitespace is part of str.split's: fewer tokens still)
+    if len(text.split(None, 1)) < 2 and text.isprintable():
+        # (a quick test first: str.split's whitespace is SPACE_TOKEN's and \x1c-\x1f, which
+        # are not printable: for a printable line, fewer words means fewer tokens still)
+        return None
     tokens = P.SPACE_TOKEN.findall(text)
     if len(tokens) < 2 or not _is_number(tokens[-1]):
         return None  # (a row ends with a number)
@@ -450,7 +451,9 @@ def _text_block(text: str, start: int, end: int, markdown: bool, joined: bool = 
             h.marker.style != "none" or markdown or (h.keys and len(h.title) <= 20)
         )
         kind = "heading" if is_heading else "paragraph"
-    return Block(kind, start, end, text=body, markdown=markdown)
+    if markdown:
+        return Block(kind, start, end, text=body, markdown=True)
+    return Block(kind, start, end, body)  # (keywords cost a noticeable share of a paragraph's time)
 
 
 #: line kinds a text block is made of

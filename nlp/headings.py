@@ -159,7 +159,7 @@ def _parse(line: str, markdown: bool) -> Heading | None:
     if not title:
         return None
     words = title.split()
-    # (_SPACES' whitespace is part of str.split's: a title split finds none in has none)
+    # (all of _SPACES' whitespace is str.split's: a title str.split cannot split needs no squeezing)
     squeezed = title if len(words) == 1 and len(words[0]) == len(title) else _SPACES.sub("", title)
     voc = vocabulary()
     found: list[tuple[str, float]] = []

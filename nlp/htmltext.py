@@ -60,22 +60,29 @@ _IMPLICIT_CLOSE = {
 _NOT_SIMPLE = VOID_TAGS | RAW_TEXT_END.keys() | {"title", "table"}
 #: elements that are more than a wrapper around a cell's text
 _NOT_INLINE = SKIP_TAGS | BLOCK_TAGS | {"pre", "table"}
+#: whether a text holds whitespace that rendering collapses (bound once: it runs on every text)
 _find_space = P.HTML_SPACE_RUN.search
 #: the attributes of every element written without any (shared: attributes are never changed)
 _NO_ATTRS: dict[str, str] = {}
 
 
-class _Node:
-    """An element: its tag, attributes, the raw offset of its start tag and its children."""
+class _Node(list):
+    """An element: the list of its children (elements and texts), with its tag, attributes,
+    the raw offset of its start tag and whether a table is among its descendants as
+    attributes (as xml.etree's Element is the list of its subelements). One object per
+    element, made with no Python-level __init__: pages have hundreds of elements."""
 
-    __slots__ = ("tag", "attrs", "pos", "children", "has_table")
+    __slots__ = ("tag", "attrs", "pos", "has_table")
+    tag: str
+    attrs: dict[str, str]
+    pos: int
+    has_table: bool  # set as the tree is built
 
-    def __init__(self, tag: str, attrs: dict[str, str], pos: int) -> None:
-        self.tag = tag
-        self.attrs = attrs
-        self.pos = pos
-        self.children: list[Any] = []  # _Node | Text
-        self.has_table = False  # a table among its descendants (set as the tree is built)
+
+def _element(tag: str, attrs: dict[str, str], pos: int) -> _Node:
+    node = _Node()
+    node.tag, node.attrs, node.pos, node.has_table = tag, attrs, pos, False
+    return node
 
 
 #: A text in the tree is a tuple ``(text, pos, plain, starts, ends)`` (a tuple, not an object:
@@ -96,7 +103,7 @@ class _TreeBuilder:
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
-        self.root = _Node("#root", {}, 0)
+        self.root = _element("#root", {}, 0)
         self.open = [self.root]  # the root and the open elements, innermost last
         self.title_parts: list[str] = []
         self._in_title = False
@@ -209,11 +216,12 @@ class _TreeBuilder:
                     close = _IMPLICIT_CLOSE.get(tag)
                     if close is not None and open_[-1].tag not in close[1]:
                         self._close_to(*close)
-                    node = _Node(tag, _NO_ATTRS, pos)
-                    node.children.append((plain or spaced, pos + len(name) + 2, plain is not None, None, None))
-                    open_[-1].children.append(node)
+                    node = _Node()  # (as _element makes it)
+                    node.tag, node.attrs, node.pos, node.has_table = tag, _NO_ATTRS, pos, False
+                    node.append((plain or spaced, pos + len(name) + 2, plain is not None, None, None))
+                    open_[-1].append(node)
                     continue
-                node = start_tag(tag, _NO_ATTRS, pos)
+                start_tag(tag, _NO_ATTRS, pos)
                 text_pos = pos + len(name) + 2
                 if tag in RAW_TEXT_END:
                     self._raw_text_end = RAW_TEXT_END[tag]
@@ -375,8 +383,9 @@ class _TreeBuilder:
         close = _IMPLICIT_CLOSE.get(tag)
         if close is not None and open_[-1].tag not in close[1]:  # (a <td> right in its <tr>: nothing to close)
             self._close_to(*close)
-        node = _Node(tag, attrs, pos)
-        open_[-1].children.append(node)
+        node = _Node()  # (as _element makes it)
+        node.tag, node.attrs, node.pos, node.has_table = tag, attrs, pos, False
+        open_[-1].append(node)
         if tag == "table":
             self._mark_table()
         if tag not in VOID_TAGS and len(open_) < MAX_DEPTH:
@@ -386,7 +395,7 @@ class _TreeBuilder:
 
     def _start_end_tag(self, tag: str, attrs: dict[str, str], pos: int) -> None:
         """``<tag/>``: an element that is not entered (and closes nothing)."""
-        self.open[-1].children.append(_Node(tag, attrs, pos))
+        self.open[-1].append(_element(tag, attrs, pos))
         if tag == "table":
             self._mark_table()
 
@@ -414,7 +423,7 @@ class _TreeBuilder:
         """Characters copied literally from raw offset ``pos``."""
         if self._in_title:
             self.title_parts.append(text)
-        kids = self.open[-1].children
+        kids = self.open[-1]
         last = kids[-1] if kids else None
         if last.__class__ is not tuple:
             kids.append((text, pos, None, None, None))
@@ -438,7 +447,7 @@ class _TreeBuilder:
             return
         if self._in_title:
             self.title_parts.append(text)
-        kids = self.open[-1].children
+        kids = self.open[-1]
         last = kids[-1] if kids else None
         if last.__class__ is not tuple:
             kids.append((text, 0, None, [pos] * len(text), [end] * len(text)))
@@ -512,7 +521,7 @@ class _Renderer:
         """Write all of text ``t``."""
         text, p, _, starts, ends = t
         self.chars.append(text)
-        self.last = text[-1]
+        self.last = text[-1:]  # ("" for an empty text: a reference to no character, "&#1;")
         if starts is not None:
             self.starts += starts
             self.ends += ends
@@ -548,6 +557,8 @@ class _Renderer:
             self.put(t)
             return
         text = t[0]
+        if not text:
+            return
         if not text.strip(" \t\r\n\f"):  # only whitespace (between tags): a space, unless after one
             if self.last not in (" ", "\n", "\t"):
                 self.put_parts(t, " ", [(0, 1)])
@@ -558,7 +569,7 @@ class _Renderer:
 
     def walk(self, node: _Node, pre: bool) -> None:
         """Write the content of ``node`` (itself neither checked for chrome nor a table)."""
-        for child in node.children:
+        for child in node:
             if child.__class__ is tuple:
                 self.text_node(child, pre)
                 continue
@@ -573,7 +584,7 @@ class _Renderer:
             block = tag in BLOCK_TAGS
             if block and self.last != "\n":
                 self.newline(child.pos)
-            if child.children:
+            if child:
                 self.walk(child, pre or tag == "pre")
             if block and self.last != "\n":
                 self.newline(child.pos)
@@ -623,9 +634,20 @@ class _Renderer:
                 if cell is None:
                     continue
                 pos = cell.pos
-                only = cell.children[0] if len(cell.children) == 1 else None
-                if only.__class__ is tuple and only[2]:
-                    self.put(only)  # the usual cell: one text without whitespace
+                only = cell[0] if len(cell) == 1 else None
+                if only.__class__ is tuple and only[2] and only[3] is None:
+                    # the usual cell, written here (as put would): one literal text, no whitespace
+                    text, p = only[0], only[1]
+                    chars.append(text)
+                    if len(text) == 1:
+                        starts.append(p)
+                        ends.append(p + 1)
+                    elif len(text) == 2:
+                        starts += (p, p + 1)
+                        ends += (p + 1, p + 2)
+                    else:
+                        starts += range(p, p + len(text))
+                        ends += range(p + 1, p + len(text) + 1)
                 else:
                     self.cell_text(cell)
             chars.append("\n")
@@ -635,12 +657,14 @@ class _Renderer:
 
     def cell_text(self, cell: _Node) -> None:
         """A cell's text on one line: inner line breaks and tabs become single spaces."""
-        if not cell.children:
+        if not cell:
             return
         node = cell
-        while len(node.children) == 1:  # the usual cell: one text, maybe inside <span> or <b>
-            only = node.children[0]
+        while len(node) == 1:  # the usual cell: one text, maybe inside <span> or <b>
+            only = node[0]
             if only.__class__ is tuple:
+                if not only[0]:
+                    return
                 if only[2] or _find_space(only[0]) is None:
                     self.put(only)
                 else:
@@ -665,14 +689,14 @@ def _span(value: str | None) -> int:
 
 def _cells(tr: _Node) -> list[_Node]:
     """The cells of a row, chrome skipped."""
-    return [c for c in tr.children if c.__class__ is _Node and c.tag in _CELL and not (c.attrs and _is_chrome(c))]
+    return [c for c in tr if c.__class__ is _Node and c.tag in _CELL and not (c.attrs and _is_chrome(c))]
 
 
 def _tags(node: _Node, names: frozenset[str], into: frozenset[str]) -> list[_Node]:
     """The elements named ``names`` among the children of ``node``, looking inside ``into``
     elements (row groups), in document order; chrome is skipped."""
     found: list[_Node] = []
-    stack = node.children[::-1]
+    stack = node[::-1]
     while stack:
         child = stack.pop()
         if child.__class__ is tuple:
@@ -683,7 +707,7 @@ def _tags(node: _Node, names: frozenset[str], into: frozenset[str]) -> list[_Nod
         if tag in names:
             found.append(child)
         elif tag in into:
-            stack.extend(child.children[::-1])
+            stack.extend(child[::-1])
     return found
 
 

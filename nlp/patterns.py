@@ -175,8 +175,10 @@ MARKER = re.compile(
 )
 #: a line that starts with a markdown heading mark (before normalization blanks it)
 MD_HEADING_LINE = re.compile(r"^[ \t]{0,3}#{1,6}")
-#: characters a heading ends with when it is a heading and not a sentence
-SENTENCE_END = re.compile(r"[。！？!?;；]\s*$")
+#: characters a heading ends with when it is a heading and not a sentence (a stripped line
+#: ends with one exactly when SENTENCE_END finds it: the blocks stage tests its last character)
+SENTENCE_END_CHARS = "。！？!?;；"
+SENTENCE_END = re.compile("[" + SENTENCE_END_CHARS + r"]\s*$")
 
 # ------------------------------------------------------------------------ metadata
 #: a report title: "…2021年政府信息公开工作年度报告", allowing spaces anywhere (PDF spacing)
