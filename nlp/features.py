@@ -15,6 +15,8 @@ import regex as re
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _NON_WORD = re.compile(r"[^\p{Han}A-Za-z0]+")
+#: a term made of the characters _clean keeps (what a character n-gram is made of)
+_GRAM = re.compile(r"[\p{Han}A-Za-z0]+")
 TEXT_KINDS = ("char", "word", "both")
 
 
@@ -47,7 +49,7 @@ _BITS = 21
 def gram_key(term: str, n_max: int = 3) -> int | None:
     """The integer key ``char_gram_keys`` gives the character n-gram ``term`` (None when the
     term is no such n-gram: a context token, a word)."""
-    if not 1 <= len(term) <= n_max or _clean(term) != term:
+    if not 1 <= len(term) <= n_max or not _GRAM.fullmatch(term):
         return None
     key = 0
     for ch in term:
