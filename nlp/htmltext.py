@@ -350,8 +350,8 @@ class _TreeBuilder:
         if j == len(raw):
             return -1
         m = P.HTML_DECL_NAME.match(raw, j)
-        if not m:  # html.parser gives up on the page here
-            raise AssertionError(f"expected name token at {raw[i : i + 20]!r}")
+        if not m:  # html.parser gives up on the whole page here; a browser skips the tag
+            return self._parse_bogus_comment(i)
         if m.end() == len(raw):
             return -1
         name = m.group().strip().lower()
@@ -359,8 +359,8 @@ class _TreeBuilder:
             close = P.HTML_MARKED_CLOSE.search(raw, j)
         elif name in ("if", "else", "endif"):
             close = P.HTML_MS_MARKED_CLOSE.search(raw, j)
-        else:
-            raise AssertionError(f"unknown status keyword {raw[j : m.end()]!r} in marked section")
+        else:  # an unknown keyword: html.parser raises, a browser skips the tag
+            return self._parse_bogus_comment(i)
         return close.end() if close else -1
 
     # -- tree ------------------------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from nlp import decode, htmltext, pipeline
 
 PAGE = Path(__file__).with_name("data") / "report_page.html"
@@ -61,3 +63,12 @@ def test_deeply_nested_and_malformed_html_does_not_crash():
     raw = "<div>" * 5000 + "<p>一、总体情况<p>正文<td>x</tr></table>" + "</div>" * 10
     out = htmltext.html_to_text(raw)
     assert "一、总体情况" in out.text and len(out.starts) == len(out.text)
+
+
+@pytest.mark.parametrize("junk", ["<![foo]>", "<![ x>", "<![if !IE]>", "<![endif]>", "<![CDATA[x]]>"])
+def test_odd_marked_sections_are_skipped_not_fatal(junk):
+    """Word-exported pages carry <![if …]> sections; html.parser raised on unknown ones and
+    lost the whole page. The text around them is kept."""
+    page = f"<html><body><p>一、总体情况</p>{junk}<p>本年度主动公开信息。</p></body></html>".encode()
+    source = decode.from_bytes(page, "odd.html")
+    assert "一、总体情况" in source.view and "本年度主动公开信息。" in source.view
