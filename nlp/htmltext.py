@@ -165,11 +165,7 @@ class _TreeBuilder:
             elif startswith("&#", i):
                 m = P.HTML_CHARREF.match(raw, i)
                 if m:
-                    k = m.end()
-                    if raw[k - 1] != ";":
-                        k -= 1
-                    self._add_ref(i, k)
-                    i = k
+                    i = self._ref(m, i)
                     continue
                 if raw.find(";", i) >= 0:  # bail by consuming "&#"
                     self._add_text(raw[i : i + 2], i)
@@ -178,11 +174,7 @@ class _TreeBuilder:
             else:  # "&"
                 m = P.HTML_ENTITYREF.match(raw, i)
                 if m:
-                    k = m.end()
-                    if raw[k - 1] != ";":
-                        k -= 1
-                    self._add_ref(i, k)
-                    i = k
+                    i = self._ref(m, i)
                     continue
                 m = P.HTML_INCOMPLETE_REF.match(raw, i)
                 if m:
@@ -326,6 +318,15 @@ class _TreeBuilder:
         self._end_tag(elem)
         self._raw_text_end = None
         return gtpos
+
+    def _ref(self, m, i: int) -> int:
+        """Add the character or entity reference matched at ``i`` (its ';' included only when
+        present, as html.parser does); returns where reading goes on."""
+        k = m.end()
+        if self.raw[k - 1] != ";":
+            k -= 1
+        self._add_ref(i, k)
+        return k
 
     def _parse_comment(self, i: int) -> int:
         m = P.HTML_COMMENT_CLOSE.search(self.raw, i + 4)
