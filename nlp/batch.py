@@ -375,7 +375,8 @@ def _commit(out: Path, task: Task, result: dict, log: _Log, sink=None) -> dict:
             tmp.write_text(json.dumps(result["summary"], ensure_ascii=False), encoding="utf-8")
             os.replace(tmp, target)
         except OSError as e:
-            _unlink(tmp)  # a full disk must not leave half a file behind
+            with contextlib.suppress(OSError):
+                tmp.unlink()  # a full disk must not leave half a file behind
             raise GkError("E301", str(target), e.strerror or str(e)) from None
         record = {"path": task.rel, "sha256": task.sha256, "status": "ok", "output": target.relative_to(out).as_posix()}
     else:
@@ -388,10 +389,3 @@ def _commit(out: Path, task: Task, result: dict, log: _Log, sink=None) -> dict:
     if sink is not None:
         sink(task, result)
     return record
-
-
-def _unlink(path: Path) -> None:
-    try:
-        path.unlink()
-    except OSError:
-        pass

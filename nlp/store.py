@@ -18,7 +18,8 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -246,8 +247,7 @@ class Store:
         if not row["sha256"]:
             raise GkError("E302", str(self.path), f"{path}: a summary without its content hash cannot be stored")
         con = self.con
-        nested = _begin(con, self.path)
-        try:
+        with _one_report(con, self.path):
             old = con.execute("SELECT id FROM reports WHERE sha256=?", (row["sha256"],)).fetchone()
             cols = list(row)
             if old:
@@ -291,27 +291,13 @@ class Store:
             )
             con.executemany("INSERT INTO warnings VALUES (?,?,?)",
                             [(rid, i, w) for i, w in enumerate(summary.get("warnings") or [])])
-        except BaseException as e:  # a report is written whole or not at all, even on Ctrl-C
-            _undo(con, nested)
-            if isinstance(e, sqlite3.Error):
-                raise _db_error(self.path, e) from None
-            raise
-        _end(con, nested, self.path)
         return rid
 
     def put_error(self, path: str, sha256: str, code: str, error: str) -> None:
         """Record an input that could not be read; the path no longer holds any report."""
-        con = self.con
-        nested = _begin(con, self.path)
-        try:
+        with _one_report(self.con, self.path):
             self._map_source(path, None, None)
-            con.execute("INSERT OR REPLACE INTO errors VALUES (?,?,?,?,?)", (path, sha256, code, error, _now()))
-        except BaseException as e:
-            _undo(con, nested)
-            if isinstance(e, sqlite3.Error):
-                raise _db_error(self.path, e) from None
-            raise
-        _end(con, nested, self.path)
+            self.con.execute("INSERT OR REPLACE INTO errors VALUES (?,?,?,?,?)", (path, sha256, code, error, _now()))
 
     def _map_source(self, path: str, rel: str | None, rid: int | None) -> None:
         """Point ``path`` at report ``rid`` (None: at nothing); drop a report no path holds any more."""
@@ -423,6 +409,21 @@ def _read_text(path: str) -> str | None:
         return agency_mod.clean_text(decode.load(path).view)
     except GkError:
         return None
+
+
+@contextmanager
+def _one_report(con: sqlite3.Connection, path: Path) -> Iterator[None]:
+    """One report's writes, whole or not at all (even on Ctrl-C): its own transaction, or a
+    savepoint inside the caller's group; a database error is E302 naming the file."""
+    nested = _begin(con, path)
+    try:
+        yield
+    except BaseException as e:
+        _undo(con, nested)
+        if isinstance(e, sqlite3.Error):
+            raise _db_error(path, e) from None
+        raise
+    _end(con, nested, path)
 
 
 def _begin(con: sqlite3.Connection, path: Path) -> bool:
