@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from nlp import agency as agency_mod
+from nlp import normalize
 from nlp.errors import GkError
 
 _DATA = json.loads((Path(__file__).with_name("data") / "query.json").read_text(encoding="utf-8"))
@@ -208,12 +209,16 @@ def statements(con: sqlite3.Connection, args: argparse.Namespace) -> Result:
         params.append(theme)
     fts = _has_fts(con)
     for kw in args.keyword or []:
-        kw = kw.strip()  # matched as printed (a report in traditional script is searched in traditional)
+        # matched in simplified script on both sides (nlp.store keeps each statement's
+        # simplified form): 网站 finds a report printed 網站, and 網站 finds 网站
+        kw = kw.strip()
+        if not kw.isascii():
+            kw = normalize.to_simplified(kw)
         if fts and len(kw) >= 3:
             cond.append("s.id IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)")
             params.append(_fts_phrase(kw))
         else:  # the trigram index cannot look up fewer than 3 characters
-            cond.append("s.text LIKE ? ESCAPE '\\'")
+            cond.append("COALESCE(s.search, s.text) LIKE ? ESCAPE '\\'")
             params.append(f"%{_escape_like(kw)}%")
     sql = (f"SELECT r.sha256, r.agency, r.agency_full, r.year, r.level, r.kind, s.label, s.themes, s.confidence, s.text "
            f"FROM statements s JOIN reports r ON r.id = s.report_id WHERE {' AND '.join(cond)} "

@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from nlp import agency as agency_mod
+from nlp import normalize
+from nlp import patterns as P
 from nlp.errors import GkError
 
 DEFAULT_NAME = "gkreport.sqlite"
@@ -133,8 +135,58 @@ def _v2(con: sqlite3.Connection) -> str:
     return _V2_FTS if has_trigram() else ""  # without it, keyword search uses LIKE only
 
 
+# Keyword search in one script: a report printed in traditional characters keeps its
+# statements as printed (``text``), and ``search`` holds them in simplified script
+# (NULL when the two are the same). The index is built from COALESCE(search, text), and
+# query converts the keyword too, so 网站 finds 網站 and 網站 finds 网站. The index is
+# contentless (it never reads the statements table back), so a row is taken out of it
+# with the very value it was indexed with, which the row itself keeps.
+_V3_COLUMN = """
+ALTER TABLE statements ADD COLUMN search TEXT;  -- the text in simplified script, when it differs
+UPDATE statements SET search = gk_simplified(text) WHERE gk_simplified(text) <> text;
+"""
+_V3_FTS = """
+DROP TRIGGER IF EXISTS statements_fts_ai;
+DROP TRIGGER IF EXISTS statements_fts_ad;
+DROP TRIGGER IF EXISTS statements_fts_au;
+DROP TABLE IF EXISTS statements_fts;
+CREATE VIRTUAL TABLE statements_fts USING fts5(text, content='', tokenize='trigram');
+CREATE TRIGGER statements_fts_ai AFTER INSERT ON statements BEGIN
+    INSERT INTO statements_fts(rowid, text) VALUES (new.id, COALESCE(new.search, new.text));
+END;
+CREATE TRIGGER statements_fts_ad AFTER DELETE ON statements BEGIN
+    INSERT INTO statements_fts(statements_fts, rowid, text) VALUES ('delete', old.id, COALESCE(old.search, old.text));
+END;
+CREATE TRIGGER statements_fts_au AFTER UPDATE ON statements BEGIN
+    INSERT INTO statements_fts(statements_fts, rowid, text) VALUES ('delete', old.id, COALESCE(old.search, old.text));
+    INSERT INTO statements_fts(rowid, text) VALUES (new.id, COALESCE(new.search, new.text));
+END;
+INSERT INTO statements_fts(rowid, text) SELECT id, COALESCE(search, text) FROM statements;
+"""
+
+
+def _v3(con: sqlite3.Connection) -> str:
+    # the statements already stored get their simplified form (the function only serves
+    # this migration: the store computes ``search`` itself when it writes)
+    con.create_function("gk_simplified", 1, normalize.to_simplified, deterministic=True)
+    return _V3_COLUMN + (_V3_FTS if has_trigram() else "")
+
+
+def search_forms(texts: list[str]) -> list[str | None]:
+    """``statements.search`` of a report's statements: each in simplified script where that
+    differs from the text as printed (the conversion table is only loaded for a report that
+    has some traditional character)."""
+    if not P.TRADITIONAL_CHARS.search("".join(texts)):
+        return [None] * len(texts)
+    out: list[str | None] = []
+    for t in texts:
+        s = normalize.to_simplified(t)
+        out.append(s if s != t else None)
+    return out
+
+
 #: schema migrations in order: version n is reached by running MIGRATIONS[n-1]
-MIGRATIONS: list[Callable[[sqlite3.Connection], str]] = [lambda con: _V1, _v2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], str]] = [lambda con: _V1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -268,12 +320,13 @@ class Store:
             )
             # ids given here (the write lock is held), so all statements go in one executemany
             first = con.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM statements").fetchone()[0]
+            texts = [s.get("text") or "" for s in statements]
             con.executemany(
                 "INSERT INTO statements (id, report_id, ord, label, confidence, section, span_start, span_end, themes,"
-                " theme_scores, text) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                " theme_scores, text, search) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(first + i, rid, i, s["label"], s.get("confidence"), s.get("section"), s.get("start"), s.get("end"),
                   _json(s.get("themes") or []), _json(s["theme_scores"]) if s.get("theme_scores") else None,
-                  s.get("text") or "") for i, s in enumerate(statements)],
+                  text, search) for i, (s, text, search) in enumerate(zip(statements, texts, search_forms(texts)))],
             )
             con.executemany("INSERT OR IGNORE INTO statement_themes VALUES (?,?,?,?)",
                             [(first + i, rid, t, (s.get("theme_scores") or {}).get(t))

@@ -17,6 +17,7 @@ import subprocess
 import sys
 from collections import Counter, defaultdict
 from itertools import combinations
+from pathlib import Path
 
 import pytest
 
@@ -326,3 +327,39 @@ def test_bad_queries_are_one_line_errors(world, tmp_path, capsys):
     assert "E302" in err and str(bad) in err and "Traceback" not in err
     assert cli.main(["query", "themes", "--db", str(tmp_path / "missing.sqlite")]) == 2
     assert "E302" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def two_scripts(tmp_path_factory):
+    """The five sample reports, each also printed in traditional script (zhconv converts them)."""
+    import zhconv
+
+    root = tmp_path_factory.mktemp("scripts")
+    for p in sorted((Path(__file__).resolve().parents[1] / "corpora" / "samples").glob("*.txt")):
+        text = p.read_text(encoding="utf-8")
+        (root / p.name).write_text(text, encoding="utf-8")
+        (root / ("hant_" + p.name)).write_text(zhconv.convert(text, "zh-hant"), encoding="utf-8")
+    out = tmp_path_factory.mktemp("scripts_out")
+    assert cli.main(["batch", str(root), "--out", str(out), "--jobs", "1", "--quiet"]) == 0
+    summaries = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in out.glob("*.json")}
+    return {"db": str(out / "gkreport.sqlite"), "summaries": summaries}
+
+
+@pytest.mark.parametrize("keyword", ["网站", "網站", "信息公开", "信息公開", "政务公开"])
+def test_keyword_search_matches_across_scripts(two_scripts, keyword):
+    """A keyword finds its statements whichever script the report or the keyword is printed in
+    (LIKE below 3 characters, the trigram index from 3)."""
+    want = zhconv_simplified(keyword)
+    expect = sorted(st["text"] for s in two_scripts["summaries"].values() for st in s["statements"]
+                    if st["label"] in ("problem", "remedy") and want in zhconv_simplified(st["text"]))
+    got = sorted(r["text"] for r in query(two_scripts, "statements", "-k", keyword, "--limit", "0"))
+    assert got == expect
+    assert any(t != zhconv_simplified(t) for t in got), "no traditional statement found"
+    assert any(t == zhconv_simplified(t) for t in got), "no simplified statement found"
+
+
+def zhconv_simplified(text: str) -> str:
+    """The expected side, by zhconv's own converter (not the one the store uses)."""
+    import zhconv
+
+    return zhconv.convert(text, "zh-hans")

@@ -51,7 +51,8 @@ def _counts(con: sqlite3.Connection) -> dict[str, int]:
 
 
 def _fts_ok(con: sqlite3.Connection) -> None:
-    """The full-text index holds exactly the statements (rank 1: checked against the content)."""
+    """The full-text index's own structure is sound (it is contentless, so whether it holds
+    the right entries is checked by searching it)."""
     con.execute("INSERT INTO statements_fts(statements_fts, rank) VALUES ('integrity-check', 1)")
 
 
@@ -68,14 +69,17 @@ def test_migrations_run_in_order_on_an_old_database(tmp_path):
     path = tmp_path / "v1.sqlite"
     con = sqlite3.connect(path, isolation_level=None)
     con.executescript(f"BEGIN; {store.MIGRATIONS[0](con)} PRAGMA user_version=1; COMMIT;")
+    # rows as version 1 stored them: one statement printed in traditional script
+    con.execute("INSERT INTO reports (id, sha256, source, n_problems, n_remedies, n_failed, stored_at) "
+                "VALUES (1, 'ab', '/x/a.txt', 2, 0, 0, 'then')")
+    con.executemany("INSERT INTO statements (id, report_id, ord, label, themes, text) VALUES (?, 1, ?, 'problem', '[]', ?)",
+                    [(1, 0, "一是网站栏目更新不及时"), (2, 1, "二是政務網站欄目更新不及時")])
     con.close()
-    s = store.Store(path, sqlite3.connect(path, isolation_level=None))  # written at version 1, not migrated
-    s.put(_summary(), "/x/a.txt")
-    s.close()
     con = store.connect(path)  # migrates to the current version: the FTS index is built from existing rows
     assert con.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
     hits = con.execute("SELECT rowid FROM statements_fts WHERE statements_fts MATCH '\"栏目更新\"'").fetchall()
-    assert len(hits) == 1
+    assert sorted(h[0] for h in hits) == [1, 2]  # the traditional one too, through its simplified form
+    assert con.execute("SELECT search FROM statements ORDER BY id").fetchall() == [(None,), ("二是政务网站栏目更新不及时",)]
     _fts_ok(con)
 
 
@@ -110,6 +114,25 @@ def test_writing_the_same_report_again_updates_it(tmp_path):
     again = store.summary_of(s.con, rid)
     want = _summary(text="一是网站栏目更新不及时，已整改")
     assert again == want and isinstance(again["tables"]["t2.fees.amount"]["value"], float)
+
+
+def test_statements_in_traditional_script_leave_the_index_whole_when_replaced(tmp_path):
+    """The index holds each statement's simplified form; rewriting and removing a report
+    takes exactly those entries out again (a wrong value would corrupt a contentless index)."""
+    s = store.Store.open(tmp_path / "db.sqlite")
+
+    def hits(phrase: str) -> int:
+        return len(s.con.execute("SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?", (f'"{phrase}"',)).fetchall())
+
+    s.put(_summary(text="一是網站欄目更新不及時"), "/in/a.txt", "a.txt")
+    assert s.con.execute("SELECT text, search FROM statements WHERE ord=0").fetchone() == ("一是網站欄目更新不及時", "一是网站栏目更新不及时")
+    assert hits("栏目更新") == 1 and hits("欄目更新") == 0
+    s.put(_summary(text="一是信息發布審核不嚴"), "/in/a.txt", "a.txt")  # same content hash: rewritten
+    assert hits("栏目更新") == 0 and hits("信息发布") == 1
+    _fts_ok(s.con)
+    s.put(_summary(sha="cd" * 32, text="另一份报告"), "/in/a.txt", "a.txt")  # the path moves: the old report goes
+    assert hits("信息发布") == 0 and hits("一份报") == 1
+    _fts_ok(s.con)
 
 
 def test_same_content_at_two_paths_is_one_report(tmp_path):
