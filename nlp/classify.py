@@ -218,6 +218,29 @@ def _proba(clf, texts: list[str], context: list[list[str]], kind: str, seg) -> n
     return clf.proba_many([F.text_tokens(t, kind, seg) + c for t, c in zip(texts, context)])
 
 
+class _Grams:
+    """The character n-grams of the candidates' texts, keyed and looked up once for the
+    statements and the themes models together (``GramIndex``).
+
+    The themes model reads statements, whose text is their pieces joined by a space: as no
+    n-gram spans a space, a statement's n-grams are those of its pieces, counted already."""
+
+    def __init__(self, model: Model, names: tuple[str, ...], texts: list[str]):
+        self.index = model.gram_index(names)
+        self.doc, keys = F.char_gram_keys(texts)
+        self.at = self.index.lookup(keys)
+
+    def rows(self, owner: list[int] | None, column: int) -> tuple[np.ndarray, np.ndarray]:
+        """(row, feature id in model ``column``) of every n-gram, the row of text ``i``
+        being ``owner[i]`` (-1: left out); ``owner`` None: the row of text ``i`` is ``i``."""
+        ids = self.index.ids[column]
+        if owner is None:
+            return self.doc, ids[self.at]
+        row = np.array(owner, dtype=np.int64)[self.doc]
+        keep = row >= 0
+        return row[keep], ids[self.at[keep]]
+
+
 def statements(blocks: list[Block], model: Model, include_other: bool = False,
                lap: Callable[[str], None] = _no_lap) -> list[Statement]:
     """Label candidate statements, merge pieces of one item, attach themes.
@@ -233,28 +256,58 @@ def statements(blocks: list[Block], model: Model, include_other: bool = False,
     kind = model.features.get("kind", "char")
     seg = _segmenter(model)
     clf = model["statements"]
+    themes_clf = model.get("themes")
+    # char n-grams of all candidates at once (the few not scored may still join a statement)
+    grams = None
+    if kind == "char":
+        names = ("statements", "themes") if themes_clf is not None else ("statements",)
+        grams = _Grams(model, names, [c.piece.text for c in cands])
     other = clf.classes.index("other")
     scored = [i for i, c in enumerate(cands) if not forced_other(c, restrict)]
     probs = np.zeros((len(cands), len(clf.classes)))
     probs[:, other] = 1.0
     if scored:
-        probs[scored] = _proba(clf, [cands[i].piece.text for i in scored], [cands[i].tokens_context for i in scored], kind, seg)
-    labels = [clf.classes[k] for k in probs.argmax(axis=1)]
+        context = [cands[i].tokens_context for i in scored]
+        if grams is not None:
+            owner = None
+            if len(scored) < len(cands):
+                owner = [-1] * len(cands)
+                for row, i in enumerate(scored):
+                    owner[i] = row
+            probs[scored] = clf.proba_many(context, grams=grams.rows(owner, 0))
+        else:
+            probs[scored] = _proba(clf, [cands[i].piece.text for i in scored], context, kind, seg)
+    rows = probs.tolist()  # Python floats: cheaper to index and compare than numpy scalars
+    column = {c: k for k, c in enumerate(clf.classes)}
+    labels = [clf.classes[k] for k in probs.argmax(axis=1).tolist()]
     labels = _structural(cands, labels)
     out: list[Statement] = []
+    members: list[list[int]] = []  # the candidates each statement joins
     for piece, label, idx in S.merge([c.piece for c in cands], labels):
         if label == "other" and not include_other:
             continue
-        conf = float(min(probs[i][clf.classes.index(label)] for i in idx))
+        k = column[label]
+        conf = min(rows[i][k] for i in idx)
         text = " ".join(cands[i].piece.text for i in idx) if len(idx) > 1 else cands[idx[0]].piece.text
         out.append(Statement(text, label, [], round(conf, 3), cands[idx[0]].section, piece.start, piece.end, {}))
+        members.append(idx)
     lap("statements")
-    themes_clf = model.get("themes")
-    todo = [st for st in out if st.label != "other"]
+    todo = [k for k, st in enumerate(out) if st.label != "other"]
     if themes_clf is not None and todo:
-        theme_p = _proba(themes_clf, [st.text for st in todo], [[f"LABEL={st.label}"] for st in todo], kind, seg)
-        for st, p in zip(todo, theme_p):
-            st.themes = choose_themes(themes_clf, p)
-            st.theme_scores = {t: round(float(pk), 3) for t, pk in zip(themes_clf.classes, p) if pk >= 0.2}
+        context = [[f"LABEL={out[k].label}"] for k in todo]
+        if grams is not None:
+            owner = [-1] * len(cands)
+            for row, k in enumerate(todo):
+                for i in members[k]:
+                    owner[i] = row
+            theme_p = themes_clf.proba_many(context, grams=grams.rows(owner, 1))
+        else:
+            theme_p = _proba(themes_clf, [out[k].text for k in todo], context, kind, seg)
+        classes = themes_clf.classes
+        thresholds = None if themes_clf.thresholds is None else themes_clf.thresholds.tolist()
+        for k, p in zip(todo, theme_p.tolist()):
+            st = out[k]
+            st.themes = themes_stage.choose(classes, p, thresholds)
+            st.theme_scores = {t: round(pk, 3) for t, pk in zip(classes, p) if pk >= 0.2}
     lap("themes")
     return out

@@ -31,6 +31,37 @@ DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "default"
 
 
 @dataclass
+class GramIndex:
+    """The character n-grams of one or more models' vocabularies, as sorted integer keys
+    (``features.gram_key``) with each model's feature id: one binary search finds a
+    report's n-grams in all of them (the statements and themes models read the same texts)."""
+
+    keys: np.ndarray  # sorted, unique
+    #: per model, the feature id of each key, -1 where the model lacks it, and one more -1
+    #: at the end: the slot ``lookup`` gives a key found nowhere (a plain 1-D gather, no mask)
+    ids: list[np.ndarray]
+
+    @classmethod
+    def build(cls, lms: list[LinearModel]) -> GramIndex:
+        found = [[(k, i) for t, i in lm.vocab.items() if (k := F.gram_key(t)) is not None] for lm in lms]
+        # -1 is no key (keys are positive): it keeps the arrays non-empty for a vocabulary without n-grams
+        keys = np.unique(np.array([k for pairs in found for k, _ in pairs] or [-1], dtype=np.int64))
+        ids = []
+        for pairs in found:
+            col = np.full(len(keys) + 1, -1, dtype=np.int64)
+            if pairs:
+                col[np.searchsorted(keys, np.array([k for k, _ in pairs], dtype=np.int64))] = [i for _, i in pairs]
+            ids.append(col)
+        return cls(keys, ids)
+
+    def lookup(self, keys: np.ndarray) -> np.ndarray:
+        """The slot of each key in ``ids`` (``len(self.keys)`` for a key not found)."""
+        at = np.searchsorted(self.keys, keys)
+        at[self.keys.take(at, mode="clip") != keys] = len(self.keys)
+        return at
+
+
+@dataclass
 class LinearModel:
     """TF-IDF features -> linear scores -> probabilities.
 
@@ -50,52 +81,77 @@ class LinearModel:
     cal_b: np.ndarray | None = None
     thresholds: np.ndarray | None = None
     extra: dict = field(default_factory=dict)
-    _gram_index: tuple[np.ndarray, np.ndarray] | None = field(default=None, init=False, repr=False, compare=False)
+    _gram_index: GramIndex | None = field(default=None, init=False, repr=False, compare=False)
+    _coef_rows: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
-    def scores_many(self, docs: list[list[str]], texts: list[str] | None = None) -> np.ndarray:
+    def scores_many(self, docs: list[list[str]], texts: list[str] | None = None,
+                    grams: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
         """Decision scores of many token lists at once, shape (n_docs, n_outputs).
 
         ``texts[i]``, when given, adds ``features.char_tokens(texts[i])`` to ``docs[i]``,
         computed as integer keys with numpy instead of strings (the same counts).
-        All documents are looked up and counted together with numpy (one sort of
-        (document, feature) keys), which is what makes a report's dozens of candidates
-        cost about as much as one: this is the innermost loop of classification."""
+        ``grams`` = (document index, feature id or -1) adds n-grams already looked up
+        (``GramIndex.lookup``). All documents are looked up and counted together with numpy
+        (one sort of (document, feature) keys), which is what makes a report's dozens of
+        candidates cost about as much as one: this is the innermost loop of classification."""
         n = len(docs)
         lengths = np.fromiter(map(len, docs), dtype=np.int64, count=n)
         ids = np.fromiter(map(self.vocab.get, chain.from_iterable(docs), repeat(-1)), dtype=np.int64, count=int(lengths.sum()))
         doc = np.repeat(np.arange(n, dtype=np.int64), lengths)
         if texts is not None:
-            gram_keys, gram_ids = self._grams()
             tdoc, keys = F.char_gram_keys(texts)
-            at = np.minimum(np.searchsorted(gram_keys, keys), len(gram_keys) - 1)
-            hit = gram_keys[at] == keys
-            doc = np.concatenate([doc, tdoc[hit]])
-            ids = np.concatenate([ids, gram_ids[at[hit]]])
+            index = self._grams()
+            grams = (tdoc, index.ids[0][index.lookup(keys)])
+        if grams is not None:
+            doc = np.concatenate([doc, grams[0]])
+            ids = np.concatenate([ids, grams[1]])
+        return self._scores(n, doc, ids)
+
+    def _scores(self, n: int, doc: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Scores of ``n`` documents from their (document, feature id) occurrences (-1: unknown)."""
+        out = np.empty((n, len(self.intercept)))
+        out[:] = self.intercept
+        n_feat = len(self.vocab)
         known = ids >= 0
-        keys, counts = np.unique(doc[known] * len(self.vocab) + ids[known], return_counts=True)
-        doc, feat = np.divmod(keys, len(self.vocab))
-        out = np.tile(self.intercept, (n, 1))
-        if not len(doc):
+        key = np.sort(doc[known] * n_feat + ids[known])  # (document, feature), by document
+        if not len(key):
             return out
-        present, starts = np.unique(doc, return_index=True)  # keys are sorted by document
+        # distinct keys and their counts (np.unique's work without its Python overhead)
+        new = np.empty(len(key), dtype=bool)
+        new[0] = True
+        np.not_equal(key[1:], key[:-1], out=new[1:])
+        first = np.flatnonzero(new)
+        counts = np.diff(first, append=len(key))
+        key = key[first]
+        feat = key % n_feat
+        # where each document's features start; a document with none is left at its intercept
+        bounds = np.searchsorted(key, np.arange(0, (n + 1) * n_feat, n_feat))
+        present = np.flatnonzero(bounds[:-1] < bounds[1:])
+        starts = bounds[present]
         val = (1.0 + np.log(counts)) * self.idf[feat]  # sublinear tf x idf
-        val /= np.sqrt(np.add.reduceat(val * val, starts))[np.searchsorted(present, doc)]  # l2 norm
-        out[present] += np.add.reduceat(self.coef[:, feat] * val, starts, axis=1).T
+        norm = np.sqrt(np.add.reduceat(val * val, starts))  # l2 norm
+        # coefficient rows (n_features, n_outputs) gathered per feature, summed per document
+        out[present] += np.add.reduceat(self._rows()[feat] * val[:, None], starts, axis=0) / norm[:, None]
         return out
 
-    def _grams(self) -> tuple[np.ndarray, np.ndarray]:
+    def _rows(self) -> np.ndarray:
+        """The coefficients laid out (n_features, n_outputs), so that a feature's weights
+        are one contiguous row to gather (a copy made once, at first use)."""
+        if self._coef_rows is None:
+            self._coef_rows = np.ascontiguousarray(self.coef.T)
+        return self._coef_rows
+
+    def _grams(self) -> GramIndex:
         """The vocabulary's character n-grams as sorted integer keys, with their ids."""
         if self._gram_index is None:
-            pairs = sorted((k, i) for t, i in self.vocab.items() if (k := F.gram_key(t)) is not None)
-            keys = np.array([k for k, _ in pairs] or [-1], dtype=np.int64)
-            ids = np.array([i for _, i in pairs] or [-1], dtype=np.int64)
-            self._gram_index = (keys, ids)
+            self._gram_index = GramIndex.build([self])
         return self._gram_index
 
-    def proba_many(self, docs: list[list[str]], texts: list[str] | None = None) -> np.ndarray:
+    def proba_many(self, docs: list[list[str]], texts: list[str] | None = None,
+                   grams: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
         """Probability of each class (sigmoid link) or of each label (logistic link), one
-        row per document (``texts``: as for ``scores_many``)."""
-        f = self.scores_many(docs, texts)
+        row per document (``texts``, ``grams``: as for ``scores_many``)."""
+        f = self.scores_many(docs, texts, grams)
         if self.link == "logistic":
             return 1.0 / (1.0 + np.exp(-f))
         p = 1.0 / (1.0 + np.exp(self.cal_a * f + self.cal_b))
@@ -148,6 +204,14 @@ class Model:
     config: dict
     components: dict[str, LinearModel]
     path: Path | None = None
+    _gram_indexes: dict[tuple[str, ...], GramIndex] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def gram_index(self, names: tuple[str, ...]) -> GramIndex:
+        """One ``GramIndex`` of the components ``names``, built at first use (callers ask
+        for a fixed tuple or two, so this holds a handful of entries at most)."""
+        if names not in self._gram_indexes:
+            self._gram_indexes[names] = GramIndex.build([self.components[k] for k in names])
+        return self._gram_indexes[names]
 
     def __getitem__(self, key: str) -> LinearModel:
         return self.components[key]

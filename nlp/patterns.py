@@ -232,6 +232,11 @@ ITEM_MARKER = re.compile(_ITEM_MARKER_AFTER + r"[ ]*" + _ITEM_MARKER_BODY)
 #: leading ``[ ]*`` makes a search try every start in a run of spaces (quadratic on a
 #: PDF line of thousands of spaces), and a marker after spaces is found here at the marker
 ITEM_MARKER_AT = re.compile(_ITEM_MARKER_AFTER + _ITEM_MARKER_BODY)
+#: where ITEM_MARKER_AT can match after the text's start: a character its lookbehind accepts,
+#: then one a marker can open with. Trying ITEM_MARKER_AT only after these is much cheaper
+#: than its own scan, which tests the lookbehind at every position (nlp.statements._markers;
+#: keep the two character sets in step with _ITEM_MARKER_AFTER and _ITEM_MARKER_BODY)
+ITEM_MARKER_HINT = re.compile(r"[。！？!?；;：:，,、\s](?=[一二三四五六七八九十第(㈠-㈩\d①-⑳首其再最另])")
 #: a comma after which a remedy clause begins: where one sentence holds a problem and its remedy
 REMEDY_CLAUSE = _sre.compile(
     r"[，,](?=[ ]*(?:下一步|下步|今后|接下来|下阶段|我们将|我局将|我委将|我办将|我县将|我区将|我市将|我镇将|我乡将|"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_right, insort
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 
 from nlp import patterns as P
 
@@ -43,8 +43,8 @@ def _cuts(text: str) -> dict[int, str]:
     for m in P.INTRO_COLON.finditer(text):
         if P.ITEM_MARKER.match(text, m.end()):
             cuts.setdefault(m.end(), "sentence")
-    for m in P.ITEM_MARKER_AT.finditer(text):  # the marker itself, after any spaces
-        cuts[m.start()] = "marker"
+    for start in _markers(text):  # the marker itself, after any spaces
+        cuts[start] = "marker"
     keys = sorted(cuts)  # kept sorted: the cut before each clause is found by bisection
     for m in P.REMEDY_CLAUSE.finditer(text):
         # only where both sides are clauses of their own, not "下步工作中，" + the rest
@@ -62,6 +62,18 @@ def _cuts(text: str) -> dict[int, str]:
                 cuts[m.end()] = "clause"
                 insort(keys, m.end())
     return cuts
+
+
+def _markers(text: str) -> list[int]:
+    """Where ``P.ITEM_MARKER_AT.finditer(text)`` finds markers, trying the pattern only at
+    the text's start and where ``P.ITEM_MARKER_HINT`` says a marker can start."""
+    out: list[int] = []
+    end = 0  # as finditer does, no match starts inside the previous one
+    for start in chain((0,), (m.end() for m in P.ITEM_MARKER_HINT.finditer(text))):
+        if start >= end and (m := P.ITEM_MARKER_AT.match(text, start)) is not None:
+            out.append(start)
+            end = m.end()
+    return out
 
 
 def _wordy_at_least(text: str, start: int, n: int) -> bool:

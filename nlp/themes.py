@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -14,9 +15,11 @@ DESCRIPTIONS: dict[str, str] = dict(_DATA["themes"])
 THEMES: tuple[str, ...] = tuple(DESCRIPTIONS)
 
 
-def choose(classes: list[str], p: np.ndarray, thresholds: np.ndarray | None) -> list[str]:
-    """Themes over their thresholds; at least one (the likeliest); ``other`` only alone."""
-    thr = thresholds if thresholds is not None else np.full(len(p), 0.5)
+def choose(classes: list[str], p: Sequence[float], thresholds: Sequence[float] | None) -> list[str]:
+    """Themes over their thresholds; at least one (the likeliest); ``other`` only alone.
+
+    ``p`` and ``thresholds`` may be Python lists: comparing floats is cheaper than numpy scalars."""
+    thr = thresholds if thresholds is not None else [0.5] * len(p)
     themes = [t for t, pk, tk in zip(classes, p, thr) if pk >= tk] or [classes[int(np.argmax(p))]]
     if "other" in themes and len(themes) > 1:
         themes.remove("other")
