@@ -124,11 +124,19 @@ class _View(NamedTuple):
 
 
 def _view(cells: dict[str, TableValue]) -> _View:
-    values = {k: v.value for k, v in cells.items()}
-    flagged = [(k, v) for k, v in cells.items() if v.uncertain or v.reason]  # most cells are plain
+    """One pass over the cells (a report has some 200 of them, most plain)."""
+    values: dict[str, int | float | None] = {}
+    nulls: set[str] = set()
+    flagged: list[tuple[str, TableValue]] = []
+    for k, v in cells.items():
+        if (x := v.value) is None:
+            nulls.add(k)
+        values[k] = x
+        if v.uncertain or v.reason:
+            flagged.append((k, v))
     return _View(
         values,
-        {k for k, x in values.items() if x is None},
+        nulls,
         {k for k, v in flagged if v.uncertain},
         {k for k, v in flagged if (v.reason or "").endswith(SPLIT_BY_ROW_TOTAL)},
     )
@@ -144,10 +152,10 @@ def relations(ex: Extraction, tpl: T.Template, view: _View | None = None) -> lis
     for rule, _each, n, keys, get, needed, is_sum, skip_blank_rhs, row_total, head, tail in rels:
         if not every and not printed >= needed:
             continue  # not printed: the completeness check says so
-        unsure = [k for k in keys if k in unsure_keys] if unsure_keys and not unsure_keys.isdisjoint(needed) else []
+        unsure = [k for k in keys if k in unsure_keys] if unsure_keys and not unsure_keys.isdisjoint(needed) else ()
         if unsure and any(values[k] is None for k in unsure):
             continue  # a cell that could not be read is not a blank
-        if row_total and needed <= split:
+        if row_total and split and needed <= split:
             continue  # glued digits were split assuming this very relation: it proves nothing
         vals = get(values)
         vl, vr = vals[:n], vals[n:]

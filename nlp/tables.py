@@ -67,10 +67,10 @@ class _Item:
     """A recognized data row waiting to be placed (placement needs the whole table)."""
 
     table: str  # t2 | t3 | t4
-    prefix: str  # "t2.rules", "t3.granted", "t4"
-    columns: list[str]  # key suffixes in printed order
+    keys: list[str]  # the cells' keys in printed order ("t3.granted.natural", …): shared, read only
     row: Row
     L: int  # index of the first cell after the label cells
+    shape: _Shape  # of the row as printed (a scattered row's later values are not in it)
     grid: int | None  # where the header grid puts the first column, if it does
     label: str
     total: int | None  # index of the row's total column (the single-value rule)
@@ -129,17 +129,29 @@ def _values(cells: list[Cell], start: int) -> list[Cell]:
     return [c for c in cells[start:] if c.text]
 
 
-_SHAPES: dict[tuple[str, ...], tuple[tuple[str, ...], int, str, bool]] = {}
+class _Shape(NamedTuple):
+    """What a row's texts say, whatever its positions (shared by the rows printing the same)."""
+
+    kinds: tuple[str, ...]  # per cell: blank | value | text
+    L: int  # the index after the label cells
+    label: str  # the label cells, squeezed
+    has_value: bool  # a value is printed after the label cells
+    nums: tuple[int | float | None, ...]  # per cell: its number (read once, placed from here)
+    first: int  # the first and the last printed cell after the label cells (-1: none); they
+    last: int  # place a positional row without looking at its cells again (_candidates)
+
+
+_SHAPES: dict[tuple[str, ...], _Shape] = {}
 _LABELS: dict[str, str] = {}
 
 
-def _shape(texts: tuple[str, ...]) -> tuple[tuple[str, ...], int, str, bool]:
-    """A row's cell kinds, the index after its label cells, its label, whether it prints a
-    value. Cached by the row's texts: template rows repeat from report to report (and their
-    labels even when the numbers differ)."""
+def _shape(texts: tuple[str, ...]) -> _Shape:
+    """A row's shape, cached by the row's texts: template rows repeat from report to report
+    (and their labels even when the numbers differ)."""
     hit = _SHAPES.get(texts)
     if hit is None:
-        kinds = tuple([(_CELLS.get(t) or _read(t))[0] for t in texts])
+        read = [_CELLS.get(t) or _read(t) for t in texts]
+        kinds = tuple([r[0] for r in read])
         n_text = kinds.count("text")
         L = len(kinds) - kinds[::-1].index("text") if n_text else 0
         if n_text == 1:  # the usual row: one label cell
@@ -152,7 +164,9 @@ def _shape(texts: tuple[str, ...]) -> tuple[tuple[str, ...], int, str, bool]:
             if len(_LABELS) > _CACHE_LIMIT:
                 _LABELS.clear()
             _LABELS[printed] = label
-        hit = (kinds, L, label, "value" in kinds[L:])
+        printed = [i for i in range(L, len(kinds)) if kinds[i] != "blank"]  # values only, after L
+        first, last = (printed[0], printed[-1]) if printed else (-1, -1)
+        hit = _Shape(kinds, L, label, bool(printed), tuple([r[1] for r in read]), first, last)
         if len(_SHAPES) > _CACHE_LIMIT:
             _SHAPES.clear()
         _SHAPES[texts] = hit
@@ -183,12 +197,14 @@ class _Vocab:
         self._rows: dict[str, tuple[str, str, bool] | None] = {}
         self._heads: dict[str, tuple[tuple[str, str, str], ...]] = {}
         self._cells: dict[str, tuple[tuple[tuple[str, str, str], ...], tuple[str, ...]]] = {}
-        self._t2_columns: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+        self._t2_columns: dict[tuple[str, tuple[str, ...]], tuple[list[str], list[str]]] = {}
+        self._t3_keys: dict[str, list[str]] = {}  # row -> its cells' keys (template rows only)
         self._header_rows: dict[tuple[str, ...], _Head | None] = {}
         # what every data row of the primary template needs (read-only: items share them)
         self.t3_columns = list(tpl.t3_columns)
         self.t3_total = self.t3_columns.index(tpl.t3_total)
         self.t4_columns = [f"{g}.{c}" for g in tpl.t4_groups for c in tpl.t4_columns]
+        self.t4_keys = [f"t4.{c}" for c in self.t4_columns]
         self.row_order = {"t3": [r.key for r in tpl.t3_rows], "t2": [r for _, rows in tpl.t2_groups for r in rows]}
         self.row_index: dict[str, dict[str, int]] = {}
         for table, keys in self.row_order.items():
@@ -196,6 +212,11 @@ class _Vocab:
             for i, key in enumerate(keys):
                 index.setdefault(key, i)  # the first, as list.index
             self.row_index[table] = index
+        # flattened tables (_flattened): per row in template order, its keyword and its keys
+        self.t2_flat = [(tpl.t2_flat[r], [f"t2.{r}.{c}" for c in tpl.t2_row_columns(r)])
+                        for _, rows in tpl.t2_groups for r in rows]
+        self.t3_flat = [(r.flat or r.pattern, self.t3_keys(r.key)) for r in tpl.t3_rows]
+        self.t3_applicants = tuple(self.t3_columns.index(a) for a in tpl.t3_applicants)
 
     def row(self, label: str) -> tuple[str, str, bool] | None:
         """(table, row key, generic) for a data row label; ("group", "", False) for a t3 group label."""
@@ -307,20 +328,29 @@ class _Vocab:
         self._header_rows[texts] = head
         return head
 
-    def t2_columns(self, row: str, header: list[str]) -> list[str]:
-        """The columns of a table-2 row: the printed header's when they fit the row. The
-        list is shared by the rows asking the same: read it, never change it."""
+    def t2_columns(self, row: str, header: list[str]) -> tuple[list[str], list[str]]:
+        """The columns of a table-2 row (the printed header's when they fit the row) and
+        its cells' keys. The lists are shared by the rows asking the same: read them, never
+        change them."""
         key = (row, tuple(header))
         hit = self._t2_columns.get(key)
         if hit is None:
             allowed = [tpl.t2_row_columns(row) for tpl in self.order]
             if header and any(set(header) <= set(a) for a in allowed if a):
-                hit = list(header)
+                cols = list(header)
             else:
-                hit = list(next((a for a in allowed if a), ()))
+                cols = list(next((a for a in allowed if a), ()))
+            hit = (cols, [f"t2.{row}.{c}" for c in cols])
             if len(self._t2_columns) > _CACHE_LIMIT:
                 self._t2_columns.clear()
             self._t2_columns[key] = hit
+        return hit
+
+    def t3_keys(self, row: str) -> list[str]:
+        """The keys of a table-3 row's cells, formatted once per template row (shared: read only)."""
+        hit = self._t3_keys.get(row)
+        if hit is None:
+            hit = self._t3_keys[row] = [f"t3.{row}.{c}" for c in self.t3_columns]
         return hit
 
 
@@ -458,7 +488,8 @@ class _Reader:
             self.pending = None
             return
         texts = tuple([c.text for c in row.cells])
-        kinds, L, label, has_value = _shape(texts)
+        shape = _SHAPES.get(texts) or _shape(texts)
+        kinds, L, label, has_value, _, _, _ = shape
         if self.items and (row.positional or label or not has_value or self.pending is not None):
             self.items[-1].open = False  # only a run of bare values continues a row
         if not has_value and L:  # L > 0: the row has a text cell
@@ -494,14 +525,14 @@ class _Reader:
                 self.in_header = False
                 return
             self.pending = None
-            self._item(table, key, row, L, label)
+            self._item(table, key, row, shape, label)
             return
         if not has_value:
             return
         # values without a recognized label
         last = self.items[-1] if self.items else None
         if (not label and not row.positional and last is not None and last.open
-                and len(_values(last.row.cells, last.L)) + len(_values(row.cells, L)) <= len(last.columns)):
+                and len(_values(last.row.cells, last.L)) + len(_values(row.cells, L)) <= len(last.keys)):
             # one value per paragraph (a scattered table cut into paragraphs): same row
             last.row = Row(last.row.cells + row.cells[L:], False, last.row.block, last.row.section)
             return
@@ -510,15 +541,15 @@ class _Reader:
             self.pending = None
             if f"{table}.{key}" in self.ex.label_only:
                 self.ex.label_only.remove(f"{table}.{key}")
-            self._item(table, key, row, L, plabel)
+            self._item(table, key, row, shape, plabel)
         elif self.ctx == "t4":
-            self._item("t4", "", row, L, label)
+            self._item("t4", "", row, shape, label)
         elif not label and self.ctx in ("t2", "t3"):
             key = self._next_row(self.ctx)
             if key is None:
                 self._warn_row(label, row, L, "values after the last row of the table")
             else:
-                self._item(self.ctx, key, row, L, label, reason="row label not printed; placed by template order")
+                self._item(self.ctx, key, row, shape, label, reason="row label not printed; placed by template order")
         elif self.ctx is not None:
             self._warn_row(label, row, L, "row not recognized")
         self.pending = None
@@ -538,7 +569,7 @@ class _Reader:
             f"{len(vals)} value(s) not read: {' '.join(vals[:16])}"
         )
 
-    def _item(self, table: str, key: str, row: Row, L: int, label: str, reason: str | None = None) -> None:
+    def _item(self, table: str, key: str, row: Row, shape: _Shape, label: str, reason: str | None = None) -> None:
         self.in_header = False
         self.ctx = table
         voc = self.voc
@@ -547,46 +578,46 @@ class _Reader:
             if at is not None:
                 self.last[table] = at
         if table == "t3":
-            cols = voc.t3_columns
-            prefix, total = f"t3.{key}", voc.t3_total
+            cols, keys, total = voc.t3_columns, voc.t3_keys(key), voc.t3_total
         elif table == "t4":
-            cols = voc.t4_columns
-            prefix, total = "t4", None
+            cols, keys, total = voc.t4_columns, voc.t4_keys, None
         else:
-            cols = self.voc.t2_columns(key, self.t2_cols)
-            prefix, total = f"t2.{key}", None
+            cols, keys = voc.t2_columns(key, self.t2_cols)
+            total = None
             if not cols:
-                self._warn_row(label, row, L, "a table-2 row without known columns")
+                self._warn_row(label, row, shape.L, "a table-2 row without known columns")
                 return
         grid = self._grid(table, cols, row)
-        self.items.append(_Item(table, prefix, cols, row, L, grid, label, total, reason, open=not row.positional))
+        self.items.append(_Item(table, keys, row, shape.L, shape, grid, label, total, reason, open=not row.positional))
 
 
 # ------------------------------------------------------------------------ placement
-def _candidates(cells: list[Cell], L: int, n_cols: int) -> tuple[list[int], bool]:
-    """Possible starts of a positional row's data window; (starts, overflow)."""
-    n = len(cells)
-    printed = [i for i in range(L, n) if cells[i].text]
-    if not printed:
-        return [L], False
-    lo, hi = printed[0], printed[-1]
-    if hi - lo + 1 > n_cols:
-        return [hi - n_cols + 1], True
-    span = list(range(max(L, hi - n_cols + 1), lo + 1))
-    fit = [s for s in span if s + n_cols <= n]
-    return (fit or span), False
+def _candidates(n: int, L: int, first: int, last: int, n_cols: int) -> tuple[range, bool]:
+    """Possible starts of a positional row's data window, in increasing order; (starts,
+    overflow). ``n`` cells, label cells before ``L``, values printed from ``first`` to
+    ``last`` (-1: none): the window covers them all and, when it can, fits in the row."""
+    if first < 0:
+        return range(L, L + 1), False
+    if last - first + 1 > n_cols:
+        return range(last - n_cols + 1, last - n_cols + 2), True
+    lo = max(L, last - n_cols + 1)
+    fit = range(lo, min(first, n - n_cols) + 1)
+    return (fit or range(lo, first + 1)), False
 
 
-def _place_group(items: list[_Item], ex: Extraction) -> None:
-    """Place the rows of one table of one block, learning its layout from its clear rows."""
+def _place_group(items: list[_Item], ex: Extraction) -> bool:
+    """Place the rows of one table of one block, learning its layout from its clear rows;
+    whether any cell was placed."""
+    placed = False
     cands = []
     deltas: set[int] = set()
     grid_ok = True
     for it in items:
         if it.row.positional:
-            c, over = _candidates(it.row.cells, it.L, len(it.columns))
+            shape = it.shape
+            c, over = _candidates(len(it.row.cells), it.L, shape.first, shape.last, len(it.keys))
             cands.append((c, over))
-            if len(c) == 1 and not over and any([x.text for x in it.row.cells[it.L :]]):
+            if len(c) == 1 and not over and shape.has_value:
                 deltas.add(c[0] - it.L)
                 if it.grid is not None and it.L <= it.grid and c[0] != it.grid:
                     grid_ok = False
@@ -594,9 +625,9 @@ def _place_group(items: list[_Item], ex: Extraction) -> None:
             cands.append(([], False))
     for it, (c, over) in zip(items, cands):
         if not it.row.positional:
-            _place_free(it, ex)
+            placed |= _place_free(it, ex)
             continue
-        n_cols = len(it.columns)
+        n_cols = len(it.keys)
         reason = it.reason
         dropped: list[Cell] = []
         if over:
@@ -616,7 +647,7 @@ def _place_group(items: list[_Item], ex: Extraction) -> None:
             if len(options) == 1:
                 s = options.pop()
             else:
-                s = min(c)
+                s = c[0]  # the smallest
                 reason = reason or "blank cells at the row's ends leave its column placement open"
         cells = it.row.cells
         if dropped:
@@ -624,16 +655,18 @@ def _place_group(items: list[_Item], ex: Extraction) -> None:
                 f"table row '{_short(it.label)}' at {cells[0].start}: {len(dropped)} value(s) more than columns, "
                 f"not read: {' '.join(x.text for x in dropped)}"
             )
-        _put_row(ex, it.prefix, zip(it.columns, cells[s : s + n_cols]), reason)
+        e = s + n_cols
+        placed |= _put_row(ex, zip(it.keys, cells[s:e], it.shape.nums[s:e]), reason)
+    return placed
 
 
-def _place_free(it: _Item, ex: Extraction) -> None:
-    """A row without positions: values in order (see the module doc)."""
+def _place_free(it: _Item, ex: Extraction) -> bool:
+    """A row without positions: values in order (see the module doc); whether any was placed."""
     vals = [c for c in it.row.cells[it.L :] if c.text]
-    n_cols, k = len(it.columns), len(vals)
+    n_cols, k = len(it.keys), len(vals)
     reason = it.reason
     if k == 0:
-        return
+        return False
     if k > n_cols:
         dropped = vals[: k - n_cols]
         ex.warnings.append(
@@ -642,29 +675,31 @@ def _place_free(it: _Item, ex: Extraction) -> None:
         )
         vals = vals[k - n_cols :]
         reason = reason or f"row prints more values than its {n_cols} columns; the last {n_cols} kept"
-        placed = list(zip(it.columns, vals))
+        keys = it.keys
     elif k == n_cols:
-        placed = list(zip(it.columns, vals))
+        keys = it.keys
     elif k == 1 and it.total is not None:
-        placed = [(it.columns[it.total], vals[0])]
+        keys = [it.keys[it.total]]
     else:
-        placed = list(zip(it.columns[n_cols - k :], vals))
+        keys = it.keys[n_cols - k :]
         reason = reason or f"row prints {k} of {n_cols} values without positions; placed right-aligned"
-    _put_row(ex, it.prefix, placed, reason)
+    # the row's cells may have been gathered from several paragraphs: numbers read from the texts
+    return _put_row(ex, zip(keys, vals, [(_CELLS.get(c.text) or _read(c.text))[1] for c in vals]), reason)
 
 
-def _put_row(ex: Extraction, prefix: str, placed: Iterable[tuple[str, Cell]], reason: str | None) -> None:
-    """``_put`` of a row's cells (column, cell), all with the same reason."""
+def _put_row(ex: Extraction, placed: Iterable[tuple[str, Cell, int | float | None]], reason: str | None) -> bool:
+    """``_put`` of a row's cells (key, cell, its number), all with the same reason; whether
+    there was any (the row's table is then read)."""
     out = ex.cells
     uncertain = reason is not None
-    for col, cell in placed:
-        key = f"{prefix}.{col}"
-        text = cell.text
-        v = TableValue((_CELLS.get(text) or _read(text))[1], text, cell.start, cell.end, uncertain, reason)
+    key = None
+    for key, cell, num in placed:
+        v = TableValue(num, cell.text, cell.start, cell.end, uncertain, reason)
         if key in out:
             _put(ex, key, v)
         else:
             out[key] = v
+    return key is not None
 
 
 def _put(ex: Extraction, key: str, v: TableValue) -> None:
@@ -790,7 +825,7 @@ def _only_way(into: list[list[_Edge]], packed: list[int], width: int, n_cols: in
 
 def _way_adding_up(toks: list[tuple[str, int]], into: list[list[_Edge]], digits: list[str],
                    packed: list[int], width: int, n_cols: int, total: int,
-                   applicants: list[int]) -> list[tuple[str, int]] | None:
+                   applicants: tuple[int, ...]) -> list[tuple[str, int]] | None:
     """The one reading where the applicants' columns add up to the total column; None when
     none or several do.
 
@@ -805,7 +840,7 @@ def _way_adding_up(toks: list[tuple[str, int]], into: list[list[_Edge]], digits:
     sums the applicants in printed order, as a listing of the readings would."""
     ints = not any("." in t for t, _ in toks)
     prune = ints and not any(t[0] == "-" for t, _ in toks)
-    backward, cols, steps = _column_plan(n_cols, total, tuple(applicants))
+    backward, cols, steps = _column_plan(n_cols, total, applicants)
     end = len(into) - 1
     if backward:
         adj, reach, start = into, packed, end
@@ -904,36 +939,57 @@ def _least_row(end: int, pieces: int, backward: bool) -> tuple[int, ...]:
     return tuple(out)
 
 
+#: one value read from a flattened run: (column index, number, raw, start, end, reason);
+#: start and end count from the run's start, a reason makes the value uncertain
+_FlatValue = tuple[int, int | float | None, str, int, int, str | None]
+
+
 def _flat_values(text: str, start: int, end: int, n_cols: int, total: int | None,
-                 applicants: list[int] | None) -> list[tuple[int, TableValue]]:
-    """(column index, value) for one flattened row's value run ``text[start:end]``.
+                 applicants: tuple[int, ...] | None) -> list[tuple[int, TableValue]]:
+    """(column index, value) for one flattened row's value run ``text[start:end]``."""
+    return [(i, TableValue(num, raw, start + s, start + e, reason is not None, reason))
+            for i, num, raw, s, e, reason in _flat_reading(text[start:end], n_cols, total, applicants)]
+
+
+@lru_cache(maxsize=4096)
+def _flat_reading(chunk: str, n_cols: int, total: int | None,
+                  applicants: tuple[int, ...] | None) -> tuple[_FlatValue, ...]:
+    """The values of a flattened row's value run ``chunk``, read once per run as printed:
+    the same runs ("0000000", "000") come back row after row, report after report (a run
+    is at most some 200 characters, TABLE_FLAT_RUN: the cache stays small).
 
     Tokens separated by spaces are cells; a token of several digits may be several cells
     glued together. Only a reading that is the one possible (or the one where the row adds
     up) is given, always flagged uncertain; otherwise the values stay None with the run.
     """
-    toks = [(m.group(0), m.start()) for m in P.TABLE_FLAT_TOKEN.finditer(text, start, end)]
+    return tuple(_read_run(chunk, n_cols, total, applicants))
+
+
+def _read_run(chunk: str, n_cols: int, total: int | None,
+              applicants: tuple[int, ...] | None) -> list[_FlatValue]:
+    """``_flat_reading`` uncached."""
+    toks = [(m.group(0), m.start()) for m in P.TABLE_FLAT_TOKEN.finditer(chunk)]
     if not toks:
         return []
-    run = text[toks[0][1] : toks[-1][1] + len(toks[-1][0])]
     s0, e0 = toks[0][1], toks[-1][1] + len(toks[-1][0])
+    run = chunk[s0:e0]
 
-    def tv(tok: str, pos: int, reason: str | None = None) -> TableValue:
-        return TableValue(number(tok), tok, pos, pos + len(tok), reason is not None, reason)
+    def tv(i: int, tok: str, pos: int, reason: str | None = None) -> _FlatValue:
+        return i, number(tok), tok, pos, pos + len(tok), reason
 
     plain = all(_plain(t) for t, _ in toks)
     k = len(toks)
     if plain and k == n_cols:
-        return [(i, tv(t, p)) for i, (t, p) in enumerate(toks)]
+        return [tv(i, t, p) for i, (t, p) in enumerate(toks)]
     if plain and k > n_cols:
         reason = f"row prints more values than its {n_cols} columns; the last {n_cols} kept"
-        return [(i, tv(t, p, reason)) for i, (t, p) in enumerate(toks[-n_cols:])]
+        return [tv(i, t, p, reason) for i, (t, p) in enumerate(toks[-n_cols:])]
     glued = any(len(t) > 1 and t[0].isdigit() and "," not in t and "." not in t for t, _ in toks)
     if plain and not glued:
         if k == 1 and total is not None:
-            return [(total, tv(*toks[0]))]
+            return [tv(total, *toks[0])]
         reason = f"row prints {k} of {n_cols} values without positions; placed right-aligned"
-        return [(n_cols - k + i, tv(t, p, reason)) for i, (t, p) in enumerate(toks)]
+        return [tv(n_cols - k + i, t, p, reason) for i, (t, p) in enumerate(toks)]
     # glued digits: the readings of the run as n_cols values, counted without listing them
     whole = [_whole(t) for t, _ in toks]
     packed, width = _readings(toks, whole, n_cols)
@@ -948,18 +1004,18 @@ def _flat_values(text: str, start: int, end: int, n_cols: int, total: int | None
         how = SPLIT_BY_ROW_TOTAL
     if way is not None:
         reason = f"digits glued together in flattened text ('{run}'); {how}"
-        return [(i, tv(p, pos, reason)) for i, (p, pos) in enumerate(way)]
+        return [tv(i, p, pos, reason) for i, (p, pos) in enumerate(way)]
     digits = sum(len(t) for t, _ in toks)
     if not n_ways and plain and digits < n_cols:
         reason = f"'{run}' may be values glued together or a short row; read as printed"
         if k == 1 and total is not None:
-            return [(total, tv(toks[0][0], toks[0][1], reason))]
-        return [(n_cols - k + i, tv(t, p, reason)) for i, (t, p) in enumerate(toks[-n_cols:])]
+            return [tv(total, toks[0][0], toks[0][1], reason)]
+        return [tv(n_cols - k + i, t, p, reason) for i, (t, p) in enumerate(toks[-n_cols:])]
     if n_ways:  # several readings (more than MAX_SPLITS are not even searched for one adding up)
         reason = f"digits glued together in flattened text ('{run}') split {n_ways} possible ways into {n_cols} values"
     else:
         reason = f"'{run}' cannot be read as {n_cols} values"
-    return [(i, TableValue(None, run, s0, e0, True, reason)) for i in range(n_cols)]
+    return [(i, None, run, s0, e0, reason) for i in range(n_cols)]
 
 
 def _flat_run(text: str, pos: int, end: int) -> tuple[int, int] | None:
@@ -992,7 +1048,7 @@ def _flattened(ex: Extraction, voc: _Vocab, text: str, regions: dict[str, tuple[
         start, end = regions[table]
         if not P.TABLE_FLAT_HINT.search(text, start, end):
             continue
-        found: list[tuple[str, list[tuple[int, TableValue]], list[str]]] = []
+        found: list[tuple[list[tuple[int, TableValue]], list[str]]] = []  # (values, the row's keys)
         if table == "t4":
             m = tpl.t4_flat_anchor.search(text, start, end)
             run = None
@@ -1002,33 +1058,29 @@ def _flattened(ex: Extraction, voc: _Vocab, text: str, regions: dict[str, tuple[
                     k += 1
                 run = _flat_run(text, k, end)
             if run:
-                cols = [f"{g}.{c}" for g in tpl.t4_groups for c in tpl.t4_columns]
-                found.append(("t4", _flat_values(text, run[0], run[1], len(cols), None, None), cols))
+                keys = voc.t4_keys
+                found.append((_flat_values(text, run[0], run[1], len(keys), None, None), keys))
         else:
             if table == "t2":
-                specs = [(r, tpl.t2_flat[r], tpl.t2_row_columns(r)) for _, rows in tpl.t2_groups for r in rows]
-                applicants, total = None, None
+                specs, applicants, total = voc.t2_flat, None, None
             else:
-                cols3 = list(tpl.t3_columns)
-                specs = [(r.key, r.flat or r.pattern, tuple(cols3)) for r in tpl.t3_rows]
-                applicants = [cols3.index(a) for a in tpl.t3_applicants]
-                total = cols3.index(tpl.t3_total)
+                specs, applicants, total = voc.t3_flat, voc.t3_applicants, voc.t3_total
             pos = start
-            for key, pat, cols in specs:
+            for pat, keys in specs:
                 m = pat.search(text, pos, end)
                 if not m:
                     continue
                 run = _flat_run(text, m.end(), end)
                 if not run:
                     continue
-                found.append((f"{table}.{key}", _flat_values(text, run[0], run[1], len(cols), total, applicants), list(cols)))
+                found.append((_flat_values(text, run[0], run[1], len(keys), total, applicants), keys))
                 pos = run[1]
-        if sum(1 for _, vals, _ in found if vals) < (1 if table == "t4" else 2):
+        if sum(1 for vals, _ in found if vals) < (1 if table == "t4" else 2):
             continue
         ex.flattened.append(table)
-        for prefix, vals, cols in found:
+        for vals, keys in found:
             for i, v in vals:
-                _put(ex, f"{prefix}.{cols[i]}", v)
+                _put(ex, keys[i], v)
 
 
 # ------------------------------------------------------------------------ entry point
@@ -1044,10 +1096,16 @@ def extract(blocks: list[Block], text: str, template: str | None = None) -> Extr
         reader.feed(row)
     groups: dict[tuple[int, str], list[_Item]] = {}
     for it in reader.items:
-        groups.setdefault((it.row.block, it.table), []).append(it)
-    for items in groups.values():
-        _place_group(items, ex)
-    have = {k[:2] for k in ex.cells}  # the tables read (every key starts "t2." | "t3." | "t4.")
+        key = (it.row.block, it.table)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [it]
+        else:
+            group.append(it)
+    have: set[str] = set()  # the tables read (with a cell at least)
+    for (_, table), items in groups.items():
+        if _place_group(items, ex):
+            have.add(table)
     if have >= {"t2", "t3", "t4"}:  # none left to look for in the text
         ex.cells = _ordered(ex.cells, voc)
         return ex

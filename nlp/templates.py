@@ -29,8 +29,14 @@ TEMPLATE_IDS: tuple[str, ...] = ("2021", "2019")
 
 
 def squeeze(text: str) -> str:
-    """A label as the patterns see it: all whitespace removed."""
-    return P.TABLE_SPACE.sub("", text)
+    """A label as the patterns see it: all whitespace removed.
+
+    ``str.split`` removes the same whitespace as TABLE_SPACE (Unicode White_Space) several
+    times faster, except U+001C-U+001F, which it takes for whitespace and the pattern does
+    not: a text holding one of those is left to the pattern (tests hold the two equal)."""
+    if "\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text:
+        return P.TABLE_SPACE.sub("", text)
+    return "".join(text.split())
 
 
 @dataclass(frozen=True)

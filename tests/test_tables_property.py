@@ -83,3 +83,13 @@ def test_every_inconsistency_flagged(rendering, template, seed):
         flagged = [c for c in report.checks if not c.ok and (key in c.numbers or key in c.numbers.get("uncertain", ()))]
         assert flagged, (key, rule, cell, [c for c in report.checks if not c.ok])
         assert any(c.rule == rule for c in flagged) or rule == "t3_row_total", (rule, flagged)
+
+
+def test_squeeze_removes_what_the_pattern_removes():
+    """``squeeze`` takes a faster way than its pattern (TABLE_SPACE): the same text out for
+    every character, between letters and alone."""
+    from nlp import patterns as P
+
+    for c in range(0x110000):
+        text = f"本{chr(c)}年 {chr(c)}"
+        assert T.squeeze(text) == P.TABLE_SPACE.sub("", text), hex(c)
