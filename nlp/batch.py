@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nlp.errors import GkError
+from nlp.summary import to_json
 
 INDEX = "index.jsonl"
 ERRORS = "errors.jsonl"
@@ -372,7 +373,7 @@ def _commit(out: Path, task: Task, result: dict, log: _Log, sink=None) -> dict:
         tmp = target.with_name(target.name + ".tmp")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(json.dumps(result["summary"], ensure_ascii=False), encoding="utf-8")
+            tmp.write_text(to_json(result["summary"]), encoding="utf-8")
             os.replace(tmp, target)
         except OSError as e:
             with contextlib.suppress(OSError):

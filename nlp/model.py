@@ -56,7 +56,7 @@ class Source:
         return self.starts[start], self.ends[end - 1]
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """One table cell as printed: its text (normalized view) and span."""
 
@@ -69,7 +69,7 @@ class Cell:
         return not self.text.strip()
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """A heading, paragraph or table, in document order.
 
@@ -92,7 +92,7 @@ class Block:
     section_confidence: float | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Meta:
     agency: str | None = None
     year: int | None = None
@@ -100,7 +100,7 @@ class Meta:
     template: str = "unknown"  # 2021 | 2019 | pre2019 | unknown
 
 
-@dataclass
+@dataclass(slots=True)
 class Section:
     key: str
     title: str | None
@@ -110,7 +110,7 @@ class Section:
     confidence: float
 
 
-@dataclass
+@dataclass(slots=True)
 class TableValue:
     value: float | int | None
     raw: str
@@ -127,7 +127,7 @@ class TableValue:
         return d
 
 
-@dataclass
+@dataclass(slots=True)
 class Check:
     rule: str
     ok: bool
@@ -141,7 +141,7 @@ class Check:
         return d
 
 
-@dataclass
+@dataclass(slots=True)
 class Statement:
     text: str
     label: str  # problem | remedy | other
@@ -153,12 +153,10 @@ class Statement:
     theme_scores: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        d = dict(vars(self))  # the fields in order (dataclasses.asdict is slow per statement)
-        d["themes"] = list(self.themes)
+        d = {"text": self.text, "label": self.label, "themes": list(self.themes), "confidence": self.confidence,
+             "section": self.section, "start": self.start, "end": self.end}
         if self.theme_scores:
             d["theme_scores"] = dict(self.theme_scores)
-        else:
-            d.pop("theme_scores")
         return d
 
 
@@ -186,10 +184,19 @@ class Summary:
             "format": self.format,
             "encoding": self.encoding,
             "model": self.model,
-            "meta": dict(vars(self.meta)),  # flat dataclasses: their fields, in order
-            "sections": [dict(vars(s)) for s in self.sections],
-            "tables": {k: v.to_dict() for k, v in self.tables.items()},
-            "checks": [c.to_dict() for c in self.checks],
+            "meta": {"agency": self.meta.agency, "year": self.meta.year, "title": self.meta.title,
+                     "template": self.meta.template},
+            "sections": [{"key": s.key, "title": s.title, "start": s.start, "end": s.end, "method": s.method,
+                          "confidence": s.confidence} for s in self.sections],
+            # the common shapes inline (a method call per cell is a noticeable share of this)
+            "tables": {
+                k: v.to_dict() if v.uncertain else {"value": v.value, "raw": v.raw, "start": v.start, "end": v.end}
+                for k, v in self.tables.items()
+            },
+            "checks": [
+                {"rule": c.rule, "ok": c.ok, "detail": c.detail, "numbers": c.numbers} if c.numbers else c.to_dict()
+                for c in self.checks
+            ],
             "statements": [s.to_dict() for s in self.statements],
             "warnings": list(self.warnings),
         }
