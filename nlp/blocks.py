@@ -13,16 +13,17 @@ Headings printed one character per line are joined. Every block and cell keeps i
 span in the text, so offsets stay traceable to the input.
 
 Speed: the lines are kept as parallel lists (text, start, kind …), not an object each; every
-fact about a line (its kind, whether it is a number, a space-aligned row, a heading) is
-computed once, and the facts of short lines, which repeat from report to report, are
-remembered (bounded memos); each line is offered only to the table readers its kind
-allows; and the regular expressions that would run on every paragraph are guarded by
-cheap exact tests (see CHROME_HINT, SPAM_HINT, ``_ends_sentence``).
+fact about a line (its kind, whether it is a number, the cells of a space-aligned row, a
+heading) is computed once, and the facts of short lines, which repeat from report to report,
+are remembered (bounded memos), as are the kinds of short text blocks; each line is offered
+only to the table readers its kind and sort allow; and the regular expressions that would run
+on every paragraph are guarded by cheap exact tests (see PAGE_HINT, ``_may_hold_letters``,
+``_ends_sentence``).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
 
 from nlp import headings as H
@@ -54,32 +55,45 @@ def _kind(t: str) -> str:
 #: what a scattered-table reader makes of a line (see _Scattered)
 BLANK, HARD, NUMBER, WORD = 0, 1, 2, 3
 
+#: a space-aligned row as cells relative to its line: (text, start, end) each (see _space_cells)
+SpaceRow = tuple[tuple[str, int, int], ...]
+#: the facts about a line's text (see _line_facts)
+Facts = tuple[str, int, bool, bool, SpaceRow | None]
 
-def _line_facts(t: str, markdown: bool = False) -> tuple[str, int, bool]:
+
+def _line_facts(t: str, markdown: bool = False) -> Facts:
     """The facts about a line that depend on its text alone: its kind; its sort for a
     scattered table (BLANK; HARD, a line that ends a run: a table row, a long line, a
-    sentence, a section heading; NUMBER, a short number; WORD, another short line); and
-    whether it may be a section heading (if not, H.is_section_heading is False for it)."""
+    sentence, a section heading; NUMBER, a short number; WORD, another short line); whether
+    it may be a section heading (if not, H.is_section_heading is False for it); whether it is
+    a text line of at most two characters, not a number (a heading printed a character a
+    line is made of those); and its cells if it is a row of a space-aligned table."""
     kind = _kind(t)
     may_head = markdown or not H.cannot_be_top_level(t)
     if kind == "empty" or kind == "ws":
-        return kind, BLANK, may_head
+        return kind, BLANK, may_head, False, None
     if kind != "text":
-        return kind, HARD, may_head
+        return kind, HARD, may_head, False, None
     s = t.strip()
-    if len(s) > 30 or _ends_sentence(s) or (may_head and H.is_section_heading(t, markdown)):
-        return kind, HARD, may_head
-    return kind, NUMBER if _is_number(s) else WORD, may_head
+    last = s[-1]
+    if last in _SENTENCE_END_CHARS:  # (the usual line of prose: no number ends so, no row either)
+        return kind, HARD, may_head, len(s) <= 2, None
+    # (a space-aligned row ends with a number: most other lines are told by their last character)
+    row = _space_cells(t) if last.isdigit() or last in _NO_VALUE_LAST else None
+    if len(s) > 30 or (may_head and H.is_section_heading(t, markdown)):
+        return kind, HARD, may_head, len(s) <= 2 and not _is_number(s), row
+    number = _is_number(s)
+    return kind, NUMBER if number else WORD, may_head, len(s) <= 2 and not number, row
 
 
 #: _line_facts by line text, for lines printed without a markdown mark (short lines repeat
 #: within and across reports: numbers, blank cells, template labels; bounded: cleared when
 #: full, and only short lines are kept)
-_FACTS: dict[str, tuple[str, int, bool]] = {}
+_FACTS: dict[str, Facts] = {}
 _FACTS_LIMIT = 20000
 
 
-def _facts(t: str) -> tuple[str, int, bool]:
+def _facts(t: str) -> Facts:
     facts = _line_facts(t)
     if len(t) <= 40:
         if len(_FACTS) >= _FACTS_LIMIT:
@@ -88,13 +102,42 @@ def _facts(t: str) -> tuple[str, int, bool]:
     return facts
 
 
+def _markdown_lines(src: str, starts: list[int], texts: list[str]) -> set[int]:
+    """The lines of ``src`` printed with a markdown heading mark. MD_HEADING_LINE needs a "#"
+    among a line's first 4 characters: only the lines a "#" is found in are tried."""
+    marked: set[int] = set()
+    n = len(starts)
+    pos = src.find("#")
+    while pos >= 0:
+        i = bisect_right(starts, pos) - 1  # the line of the "#" (no line break is a "#")
+        start = starts[i]
+        end = start + len(texts[i])
+        if pos < start + 4 and P.MD_HEADING_LINE.match(src, start, end):
+            marked.add(i)
+        if i + 1 >= n:
+            break
+        pos = src.find("#", starts[i + 1])
+    return marked
+
+
+def _may_hold_letters(text: str) -> bool:
+    """False when ``text`` holds no character P.SPAM_HINT_LETTER finds (an ASCII letter, İ, ſ
+    or K): then no line of it needs that search, which costs a regex step per character of
+    every paragraph. Told here by scans in C: the ASCII characters of the text (letters are the
+    only ones whose case changes) and a search for each of the other three."""
+    ascii_chars = text.encode("ascii", "ignore")
+    return ascii_chars.lower() != ascii_chars.upper() or "\u0130" in text or "\u017f" in text or "\u212a" in text
+
+
 class Lines:
     """The lines of a text (any line-break convention), as parallel sequences: ``texts[i]``
     (normalized) starts at offset ``starts[i]``, is of kind ``kinds[i]`` and of sort
-    ``sorts[i]``; ``may_fence[i]`` is False when it cannot be a section heading; ``markdown``
-    holds the lines printed with a markdown heading mark."""
+    ``sorts[i]``; ``may_fence[i]`` is False when it cannot be a section heading; ``short[i]``
+    and ``spaced[i]`` (the cells of a space-aligned row, or None) are the last two facts of
+    _line_facts; ``markdown`` holds the lines printed with a markdown heading mark;
+    ``letters`` is False when no line holds a character SPAM_HINT_LETTER finds."""
 
-    __slots__ = ("texts", "starts", "kinds", "sorts", "may_fence", "markdown", "n")
+    __slots__ = ("texts", "starts", "kinds", "sorts", "may_fence", "short", "spaced", "markdown", "letters", "n")
 
     def __init__(self, text: str, original: str | None = None) -> None:
         if "\r" in text:
@@ -116,20 +159,19 @@ class Lines:
         self.texts: list[str] = texts
         self.starts: list[int] = starts
         self.n = len(texts)
-        self.markdown: set[int] = set()
         src = original if original is not None else text
-        if "#" in src:
-            for i, (start, t) in enumerate(zip(starts, texts)):  # the pattern needs a "#" in the first 4
-                end = start + len(t)
-                if "#" in src[start : min(start + 4, end)] and P.MD_HEADING_LINE.match(src, start, end):
-                    self.markdown.add(i)
-        facts = [_FACTS.get(t) or _facts(t) for t in texts]
+        self.markdown: set[int] = _markdown_lines(src, starts, texts) if "#" in src else set()
+        self.letters = _may_hold_letters(text)
+        get = _FACTS.get
+        facts = [get(t) or _facts(t) for t in texts]
         for i in self.markdown:
             facts[i] = _line_facts(texts[i], markdown=True)
-        kinds, sorts, may_fence = zip(*facts) if facts else ((), (), ())
+        kinds, sorts, may_fence, short, spaced = zip(*facts) if facts else ((), (), (), (), ())
         self.kinds: tuple[str, ...] = kinds
         self.sorts: tuple[int, ...] = sorts
         self.may_fence: tuple[bool, ...] = may_fence
+        self.short: tuple[bool, ...] = short
+        self.spaced: tuple[SpaceRow | None, ...] = spaced
 
     def end(self, i: int) -> int:
         return self.starts[i] + len(self.texts[i])
@@ -155,14 +197,14 @@ def _split_row(text: str, start: int, sep: str) -> list[Cell]:
     pos = start
     step = len(sep)
     for part in text.split(sep):
-        n = len(part)
         body = part.strip()
-        if len(body) == n:
-            cells.append(Cell(part, pos, pos + n))
+        end = pos + len(part)
+        if body is part:  # (str.strip returns the string itself when there is nothing to trim)
+            cells.append(Cell(part, pos, end))
         else:
-            s = pos + n - len(part.lstrip())
+            s = end - len(part.lstrip())
             cells.append(Cell(body, s, s + len(body)))
-        pos += n + step
+        pos = end + step
     return cells
 
 
@@ -299,7 +341,7 @@ def _pipe_table(lines: Lines, i: int, j: int) -> Block:
     markdown = False
     for k in range(i, j):
         t = lines.texts[k]
-        if P.MD_TABLE_SEP.match(t):
+        if "--" in t and P.MD_TABLE_SEP.match(t):  # (a separator row has a run of dashes)
             markdown = True
             continue
         body = t.strip()
@@ -313,9 +355,13 @@ def _pipe_table(lines: Lines, i: int, j: int) -> Block:
                  rendering="markdown" if markdown else "pipes", positional=True)
 
 
-def _space_row(text: str, start: int) -> list[Cell] | None:
-    """Cells of a space-aligned row ('规章  0  0  0') printed as text line ``text`` at ``start``,
-    or None if the line is not one."""
+#: the last characters of the cells printed for "no value" (see P.NO_VALUE)
+_NO_VALUE_LAST = frozenset("/／—-–―无\\")
+
+
+def _space_cells(text: str) -> SpaceRow | None:
+    """The cells of a space-aligned row ('规章  0  0  0': label tokens, then only numbers), as
+    (text, start, end) in line ``text``; None if the line is not one."""
     if len(text.split(None, 1)) < 2 and text.isprintable():
         # (a quick test first: str.split's whitespace is SPACE_TOKEN's and \x1c-\x1f, which
         # are not printable: for a printable line, fewer words means fewer tokens still)
@@ -323,45 +369,34 @@ def _space_row(text: str, start: int) -> list[Cell] | None:
     tokens = P.SPACE_TOKEN.findall(text)
     if len(tokens) < 2 or not _is_number(tokens[-1]):
         return None  # (a row ends with a number)
-    # label tokens first, then only numbers
     numbers = [_is_number(t) for t in tokens]
     first_num = numbers.index(True)
     if False in numbers[first_num:]:
         return None
-    cells = [Cell(t, start + m.start(), start + m.end()) for t, m in zip(tokens, P.SPACE_TOKEN.finditer(text))]
+    cells = [(m.group(), m.start(), m.end()) for m in P.SPACE_TOKEN.finditer(text)]
     if first_num > 1:  # a label broken by spaces: rejoin it
-        label = Cell("".join(tokens[:first_num]), cells[0].start, cells[first_num - 1].end)
+        label = ("".join(tokens[:first_num]), cells[0][1], cells[first_num - 1][2])
         cells = [label] + cells[first_num:]
-    return cells
+    return tuple(cells)
 
 
-class _SpaceRows:
-    """Space-aligned rows, each text line read once (a region is asked for at every line)."""
+def _space_row(cells: SpaceRow, start: int) -> list[Cell]:
+    """The cells of a space-aligned row (as _space_cells found them) printed at ``start``."""
+    return [Cell(text, start + a, start + b) for text, a, b in cells]
 
-    def __init__(self, lines: Lines) -> None:
-        self.lines = lines
-        self.rows: dict[int, list[Cell] | None] = {}
 
-    def row(self, i: int) -> list[Cell] | None:
-        try:
-            return self.rows[i]
-        except KeyError:
-            lines = self.lines
-            row = _space_row(lines.texts[i], lines.starts[i]) if lines.kinds[i] == "text" else None
-            self.rows[i] = row
-            return row
+def _space_region(lines: Lines, i: int) -> int:
+    """End (exclusive) of the space-aligned table starting at line i, or i if none."""
+    spaced, n = lines.spaced, lines.n
+    j = i
+    while j < n and spaced[j]:
+        j += 1
+    return j if j - i >= 2 else i
 
-    def region(self, i: int) -> int:
-        """End (exclusive) of the space-aligned table starting at line i, or i if none."""
-        j = i
-        while j < self.lines.n and self.row(j) is not None:
-            j += 1
-        return j if j - i >= 2 else i
 
-    def table(self, i: int, j: int) -> Block:
-        rows: list[list[Cell]] = [self.row(k) for k in range(i, j)]  # type: ignore[misc]
-        return Block("table", self.lines.starts[i], self.lines.end(j - 1), rows=rows, rendering="spaces",
-                     positional=False)
+def _space_table(lines: Lines, i: int, j: int) -> Block:
+    rows = [_space_row(lines.spaced[k], lines.starts[k]) for k in range(i, j)]  # type: ignore[arg-type]
+    return Block("table", lines.starts[i], lines.end(j - 1), rows=rows, rendering="spaces", positional=False)
 
 
 class _Scattered:
@@ -379,10 +414,10 @@ class _Scattered:
     def __init__(self, lines: Lines) -> None:
         self.n = lines.n
         sorts = lines.sorts
-        self.number = [j for j, sort in enumerate(sorts) if sort == NUMBER]  # short lines that are a number
-        self.possible = len(self.number) >= 4  # with fewer numbers in the text, no run has 4
+        self.possible = sorts.count(NUMBER) >= 4  # with fewer numbers in the text, no run has 4
         if not self.possible:
             return
+        self.number = [j for j, sort in enumerate(sorts) if sort == NUMBER]  # short lines that are a number
         self.word = [j for j, sort in enumerate(sorts) if sort == WORD]  # short lines that are not
         self.hard = [j for j, sort in enumerate(sorts) if sort == HARD]  # lines that end a run
         self.nonblank = [j for j, sort in enumerate(sorts) if sort != BLANK]
@@ -418,39 +453,59 @@ class _Scattered:
 
 
 def _scattered_table(lines: Lines, i: int, j: int) -> Block:
-    kinds, texts, starts = lines.kinds, lines.texts, lines.starts
+    kinds, texts, starts, sorts = lines.kinds, lines.texts, lines.starts, lines.sorts
     rows: list[list[Cell]] = []
     for k in range(i, j):
         if kinds[k] != "text":
             continue
-        c = _cell(texts[k], starts[k])
-        if rows and (_NUMBERS.get(c.text) or _is_number(c.text)):
-            rows[-1].append(c)
+        # (no line of the run ends one: a text line is of sort NUMBER exactly when it is a number)
+        if rows and sorts[k] == NUMBER:
+            rows[-1].append(_cell(texts[k], starts[k]))
         else:
-            rows.append([c])
+            rows.append([_cell(texts[k], starts[k])])
     return Block("table", lines.starts[i], lines.end(j - 1), rows=rows, rendering="lines", positional=False)
 
 
 # ---------------------------------------------------------------- text blocks
-def _text_block(text: str, start: int, end: int, markdown: bool, joined: bool = False) -> Block:
+def _text_kind(body: str, markdown: bool, letters: bool) -> str:
+    """Whether stripped line ``body`` is a heading, a paragraph, chrome or spam (``letters``:
+    False when the document holds no character SPAM_HINT_LETTER finds, see _may_hold_letters)."""
+    hinted = P.PAGE_HINT.search(body) is not None  # (most lines hold no word of spam or chrome)
+    if ((hinted and P.SPAM_HINT.search(body)) or (letters and P.SPAM_HINT_LETTER.search(body))) \
+            and P.SPAM_LINE.search(body):
+        return "spam"
+    if hinted and len(body) < 200 and P.CHROME_HINT.search(body) and P.CHROME_LINE.search(body):
+        return "chrome"
+    if _ends_sentence(body):
+        return "paragraph"
+    h = H.parse(body, markdown)
+    is_heading = h is not None and not h.run_in and (
+        h.marker.style != "none" or markdown or (h.keys and len(h.title) <= 20)
+    )
+    return "heading" if is_heading else "paragraph"
+
+
+#: _text_kind by (body, markdown), for short bodies (headings, labels and captions repeat within
+#: and across reports; the kind does not depend on ``letters``, which only spares a search;
+#: bounded: cleared when full)
+_KINDS: dict[tuple[str, bool], str] = {}
+_KINDS_LIMIT = 20000
+
+
+def _text_block(text: str, start: int, end: int, markdown: bool, letters: bool, joined: bool = False) -> Block:
     """The heading, paragraph, chrome or spam block of a line (``joined``: of a heading joined
     from one-character lines, spanning ``start``-``end``)."""
     body = text.strip()
     if not joined:
         start += len(text) - len(text.lstrip())
         end = start + len(body)
-    if (P.SPAM_HINT.search(body) or P.SPAM_HINT_LETTER.search(body)) and P.SPAM_LINE.search(body):
-        kind = "spam"
-    elif len(body) < 200 and P.CHROME_HINT.search(body) and P.CHROME_LINE.search(body):
-        kind = "chrome"
-    elif _ends_sentence(body):
-        kind = "paragraph"
-    else:
-        h = H.parse(body, markdown)
-        is_heading = h is not None and not h.run_in and (
-            h.marker.style != "none" or markdown or (h.keys and len(h.title) <= 20)
-        )
-        kind = "heading" if is_heading else "paragraph"
+    kind = _KINDS.get((body, markdown)) if len(body) <= 40 else None
+    if kind is None:
+        kind = _text_kind(body, markdown, letters)
+        if len(body) <= 40:
+            if len(_KINDS) >= _KINDS_LIMIT:
+                _KINDS.clear()
+            _KINDS[body, markdown] = kind
     if markdown:
         return Block(kind, start, end, text=body, markdown=True)
     return Block(kind, start, end, body)  # (keywords cost a noticeable share of a paragraph's time)
@@ -463,8 +518,13 @@ _TEXT_KINDS = frozenset(("text", "tabrow", "pipe", "cellline"))
 def _text_blocks(lines: Lines, pending: list[int], blocks: list[Block]) -> None:
     """The text blocks of the lines ``pending`` (that no table took), runs of one-character
     lines joined into one (a heading printed a character a line)."""
-    kinds, texts, starts, markdown = lines.kinds, lines.texts, lines.starts, lines.markdown
-    short = [kinds[k] == "text" and len(texts[k].strip()) <= 2 and not _is_number(texts[k].strip()) for k in pending]
+    kinds, texts, starts, markdown, letters = lines.kinds, lines.texts, lines.starts, lines.markdown, lines.letters
+    short = list(map(lines.short.__getitem__, pending))
+    if True not in short:  # (the usual case: no heading printed a character a line)
+        for k in pending:
+            if kinds[k] in _TEXT_KINDS and texts[k].strip():
+                blocks.append(_text_block(texts[k], starts[k], starts[k] + len(texts[k]), k in markdown, letters))
+        return
     n = len(pending)
     a = 0
     while a < n:
@@ -474,12 +534,12 @@ def _text_blocks(lines: Lines, pending: list[int], blocks: list[Block]) -> None:
         if b - a >= 3:
             first, last = pending[a], pending[b - 1]
             joined = "".join(texts[k].strip() for k in pending[a:b])
-            blocks.append(_text_block(joined, starts[first], lines.end(last), first in markdown, joined=True))
+            blocks.append(_text_block(joined, starts[first], lines.end(last), first in markdown, letters, joined=True))
             a = b
             continue
         k = pending[a]
         if kinds[k] in _TEXT_KINDS and texts[k].strip():
-            blocks.append(_text_block(texts[k], starts[k], lines.end(k), k in markdown))
+            blocks.append(_text_block(texts[k], starts[k], lines.end(k), k in markdown, letters))
         a += 1
 
 
@@ -487,11 +547,10 @@ def segment(text: str, original: str | None = None) -> list[Block]:
     """Cut normalized ``text`` into blocks. ``original`` (the text before normalization)
     is used only to see markdown heading marks that normalization blanked."""
     lines = Lines(text, original)
-    kinds = lines.kinds
+    kinds, sorts, spaced = lines.kinds, lines.sorts, lines.spaced
     blocks: list[Block] = []
     pending: list[int] = []  # lines no table took, since the last table
     scattered = _Scattered(lines)
-    spaces = _SpaceRows(lines)
     i = 0
     while i < lines.n:
         # each reader accepts only lines of its kind: offer a line to those that may take it
@@ -509,10 +568,10 @@ def segment(text: str, original: str | None = None) -> list[Block]:
             if j > i:
                 table = _pipe_table(lines, i, j)
         else:
-            j = spaces.region(i) if kind == "text" else i
+            j = _space_region(lines, i) if spaced[i] else i
             if j > i:
-                table = spaces.table(i, j)
-            else:
+                table = _space_table(lines, i, j)
+            elif sorts[i] != HARD:  # (a scattered table holds no line that ends one)
                 j = scattered.region(i)
                 if j > i:
                     table = _scattered_table(lines, i, j)

@@ -152,6 +152,14 @@ CHROME_HINT = _sre.compile(
 #: Two searches: as one alternation the standard engine reads them several times slower.
 SPAM_HINT = _sre.compile(r"博彩|赌场|娱乐城|真人|百家乐|时时彩|六合彩|彩票|册送|户送|澳门|体育|棋牌|微信|代开发票|办证")
 SPAM_HINT_LETTER = _sre.compile(r"[A-Za-z\u0130\u017f\u212a]")
+#: what every SPAM_HINT match and every CHROME_LINE match contains, in one search (literals: the
+#: standard engine skips to the characters they start with as fast as for either): CHROME_HINT's
+#: words, sharpened where prose is full of them (发布 → 发布时, 下一 → 下一篇, 网站 → 网站标|网站地 …)
+#: so that most paragraphs have none
+PAGE_HINT = _sre.compile(
+    SPAM_HINT.pattern + r"|版权|主办|承办|ICP|网站标|网站地|公网|技术|联系|打印|关闭|字体|分享|扫一|浏览|访问|来源|"
+    r"发布时|当前|您现|首页|无障|适老|上一篇|下一篇|相关链|返回|收藏|设为"
+)
 
 # ----------------------------------------------------------------- headings, numbering
 #: Chinese numerals used in enumerations

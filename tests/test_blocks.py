@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nlp import blocks, normalize
+from nlp import patterns as P
 
 
 def grid(text: str) -> tuple[str, list[list[str]]]:
@@ -110,3 +111,67 @@ def test_page_numbers_and_chrome_and_spam_are_not_body():
     assert ("spam", "澳门新葡京娱") in kinds
     assert ("chrome", "版权所有：某") in kinds
     assert all(not k[1].startswith("- 2") for k in kinds)
+
+
+def test_space_rows_keep_their_spans_wherever_they_are_printed():
+    """The cells of a space-aligned row are remembered relative to its line: the same row at
+    another offset gets its own spans (and a label broken by spaces is rejoined)."""
+    rows = "规 章    0    0    0\n行政规范性文件    1    0    6\n"
+    text = "二、主动公开政府信息情况\n" + rows + "正文。\n" + rows + "三、收到和处理政府信息公开申请情况\n"
+    norm, _ = normalize.normalize(text)
+    tables = [b for b in blocks.segment(norm, text) if b.kind == "table"]
+    assert [t.rendering for t in tables] == ["spaces", "spaces"]
+    assert tables[0].rows[0][0].text == tables[1].rows[0][0].text == "规章"
+    assert tables[1].rows[0][0].start > tables[0].rows[-1][-1].end
+    for table in tables:
+        for row in table.rows:
+            assert text[row[0].start : row[0].end].replace(" ", "") == row[0].text
+            assert all(text[c.start : c.end] == c.text for c in row[1:])
+
+
+def test_only_a_number_or_a_no_value_mark_ends_a_space_row():
+    """_line_facts reads a line as a space-aligned row only when its last character may end a
+    number (a digit) or a "no value" mark (_NO_VALUE_LAST)."""
+    for c in map(chr, range(0x10000)):
+        if not P.SPACE_TOKEN.fullmatch(c):
+            continue  # (not in a token of a row)
+        if P.NUMBER.match(c) or P.NUMBER.match("1" + c) or P.NO_VALUE.match(c) or P.NO_VALUE.match(c + c):
+            assert c.isdigit() or c in blocks._NO_VALUE_LAST, hex(ord(c))
+
+
+def test_page_hint_is_in_every_spam_hint_and_chrome_line_match():
+    """A line PAGE_HINT does not find is neither spam by its words nor chrome: every SPAM_HINT
+    word and a literal word of every CHROME_LINE alternative is one of PAGE_HINT's."""
+    hints = P.PAGE_HINT.pattern.split("|")
+    assert set(P.SPAM_HINT.pattern.split("|")) <= set(hints)
+    alternatives, depth, start = [], 0, 0
+    pattern = P.CHROME_LINE.pattern
+    for k, c in enumerate(pattern):  # (the top-level alternatives: no "|" or paren is escaped in it)
+        depth += (c == "(") - (c == ")")
+        if c == "|" and depth == 0:
+            alternatives.append(pattern[start:k])
+            start = k + 1
+    alternatives.append(pattern[start:])
+    for alternative in alternatives:
+        assert any(h in alternative.replace("(?:【\\s*)?", "") for h in hints), alternative
+    samples = ["版权所有", "主办单位：某局", "ICP备123号", "网站标识码", "网站地图", "公网安备", "技术支持：某公司",
+               "联系我们", "打印本页", "关闭窗口", "字体：大 中 小", "分享到", "扫一扫", "浏览次数：3", "访问量：9",
+               "来源：本局 发布时间：2022", "发布时间：2022 来源：本局", "当前位置：首页", "您现在的位置", "首页 > 公开",
+               "无障碍", "适老化", "上一篇", "下一篇", "相关链接", "返回顶部", "收藏本站", "设为首页"]
+    for line in samples:
+        assert P.CHROME_LINE.search(line) and P.PAGE_HINT.search(line), line
+
+
+def test_letters_are_seen_wherever_the_letter_hint_finds_one():
+    """_may_hold_letters is False only for texts without a character SPAM_HINT_LETTER finds."""
+    for c in map(chr, range(0x10000)):
+        if P.SPAM_HINT_LETTER.search(c):
+            assert blocks._may_hold_letters("公开" + c + "。"), hex(ord(c))
+    assert not blocks._may_hold_letters("全年公开信息123条，（一）主动公开。\n\t0\t/\n")
+
+
+def test_spam_found_by_its_letters_only():
+    text = "一、总体情况\n正文第一段。\n最新casino平台\n加微信：abc12345\n六、其他需要报告的事项\n无。\n"
+    norm, _ = normalize.normalize(text)
+    kinds = [(b.kind, b.text[:4]) for b in blocks.segment(norm, text)]
+    assert ("spam", "最新ca") in kinds and ("spam", "加微信：") in kinds
