@@ -231,8 +231,8 @@ _SENTENCE_END_CHARS = frozenset(P.SENTENCE_END_CHARS)
 
 
 def _ends_sentence(stripped: str) -> bool:
-    """``P.SENTENCE_END.search`` on a stripped, non-empty line: with no whitespace at its end,
-    the pattern can only match its last character."""
+    """Whether a stripped, non-empty line ends a sentence: its last character is one of
+    ``P.SENTENCE_END_CHARS``."""
     return stripped[-1] in _SENTENCE_END_CHARS
 
 
@@ -308,13 +308,7 @@ def _cell_lines_table(lines: Lines, i: int, j: int) -> Block:
                 rows.append(row)
                 row = []
         elif kind == "cellline" or kind == "ws":  # the cell is the line after its tab, trimmed
-            value = t.strip()  # (the tab is whitespace: trimming the line trims the cell)
-            end = starts[k] + len(t)
-            if len(value) == len(t) - (t[0] == "\t"):
-                row.append(Cell(value, end - len(value), end))
-            else:
-                start = end - len(t.lstrip())
-                row.append(Cell(value, start, start + len(value)))
+            row.append(_cell(t, starts[k]))  # (the tab is whitespace: trimming the line trims the cell)
         else:  # continuation: glue to the previous cell
             piece = t.strip()
             if row:
@@ -474,7 +468,7 @@ def _text_kind(body: str, markdown: bool, letters: bool) -> str:
     if ((hinted and P.SPAM_HINT.search(body)) or (letters and P.SPAM_HINT_LETTER.search(body))) \
             and P.SPAM_LINE.search(body):
         return "spam"
-    if hinted and len(body) < 200 and P.CHROME_HINT.search(body) and P.CHROME_LINE.search(body):
+    if hinted and len(body) < 200 and P.CHROME_LINE.search(body):
         return "chrome"
     if _ends_sentence(body):
         return "paragraph"

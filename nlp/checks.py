@@ -71,7 +71,6 @@ class _Relation(NamedTuple):
     """One expanded relation of a template, with everything a report does not change."""
 
     rule: str
-    each: str
     n_lhs: int  # keys[:n_lhs] are the left side, the rest the right side
     keys: tuple[str, ...]
     get: Callable[[dict], tuple]  # the values of ``keys`` from a key -> value dict
@@ -106,7 +105,7 @@ def _instances(template_id: str) -> tuple[tuple[_Relation, ...], frozenset[str]]
                 rhs = _expand(rel["ge"][1], each, tpl.lists)
             keys = tuple(lhs + rhs)
             out.append(_Relation(
-                rel["rule"], each, len(lhs), keys, _getter(keys), frozenset(keys),
+                rel["rule"], len(lhs), keys, _getter(keys), frozenset(keys),
                 "sum_eq" in rel, rel.get("skip_if_blank") == "rhs", rel["rule"] == "t3_row_total",
                 f"{each}: {_side(lhs)} = ", f" = {_side(rhs)}",
             ))
@@ -142,14 +141,14 @@ def _view(cells: dict[str, TableValue]) -> _View:
     )
 
 
-def relations(ex: Extraction, tpl: T.Template, view: _View | None = None) -> list[Check]:
+def relations(ex: Extraction, tpl: T.Template, view: _View) -> list[Check]:
     cells = ex.cells
-    values, nulls, unsure_keys, split = view or _view(cells)
+    values, nulls, unsure_keys, split = view
     printed = cells.keys()
     rels, named = _instances(tpl.id)
     every = printed >= named  # the usual case: no relation needs its own presence test
     out: list[Check] = []
-    for rule, _each, n, keys, get, needed, is_sum, skip_blank_rhs, row_total, head, tail in rels:
+    for rule, n, keys, get, needed, is_sum, skip_blank_rhs, row_total, head, tail in rels:
         if not every and not printed >= needed:
             continue  # not printed: the completeness check says so
         unsure = [k for k in keys if k in unsure_keys] if unsure_keys and not unsure_keys.isdisjoint(needed) else ()
@@ -181,10 +180,7 @@ def relations(ex: Extraction, tpl: T.Template, view: _View | None = None) -> lis
                 continue
             ok = ls >= rs - 1e-6
             sign = "≥" if ok else "<"
-        if isinstance(ls, float) or isinstance(rs, float):
-            detail = f"{head}{_fmt(ls)} {sign} {_fmt(rs)}{tail}"
-        else:  # whole numbers print as str() prints them, as _fmt does
-            detail = f"{head}{ls} {sign} {rs}{tail}"
+        detail = f"{head}{_fmt(ls)} {sign} {_fmt(rs)}{tail}"
         if blanks:
             detail += f" ({blanks} blank cell{'s' if blanks > 1 else ''} counted as 0)"
         if unsure:
@@ -194,10 +190,10 @@ def relations(ex: Extraction, tpl: T.Template, view: _View | None = None) -> lis
     return out
 
 
-def nonnegative(ex: Extraction, tpl: T.Template, view: _View | None = None) -> list[Check]:
+def nonnegative(ex: Extraction, tpl: T.Template, view: _View) -> list[Check]:
     if not ex.cells:
         return []
-    values = (view or _view(ex.cells)).values
+    values = view.values
     neg = {
         k: v for k, v in values.items()
         if v is not None and v < 0 and not any(fnmatchcase(k, g) for g in tpl.may_be_negative)
@@ -228,12 +224,12 @@ def _tables(template_id: str) -> tuple[tuple[_Table, ...], frozenset[str]]:
     return tuple(out), frozenset(k for t in out for k in t.known)
 
 
-def completeness(ex: Extraction, tpl: T.Template, view: _View | None = None) -> list[Check]:
+def completeness(ex: Extraction, tpl: T.Template, view: _View) -> list[Check]:
     """Every template row present; cells missing or printed blank listed."""
     out: list[Check] = []
     cells = ex.cells
     printed = cells.keys()
-    nulls = (view or _view(cells)).nulls
+    nulls = view.nulls
     tables, all_known = _tables(tpl.id)
     outside = [k for k in cells if k not in all_known]
     for table, rows, order, known in tables:

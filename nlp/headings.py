@@ -185,12 +185,9 @@ def cannot_be_top_level(line: str) -> bool:
     number ("1、" needs its mark). (Asked before ``parse``, which the blocks stage would
     otherwise run on every table cell.)"""
     text = line.strip()
-    if not text:
+    if cannot_have_marker(text):
         return True
-    c = text[0]
-    if c.isascii():
-        return not ("0" <= c <= "9") or (text.isascii() and text.isdigit())
-    return "\u4e00" <= c <= "\u9fff" and c not in _TOP_MARKER_CJK
+    return text[0] == "(" or (text.isascii() and text.isdigit())
 
 
 def cannot_have_marker(line: str) -> bool:

@@ -376,8 +376,8 @@ class _TreeBuilder:
                 del open_[k:]
                 return
 
-    def _start_tag(self, tag: str, attrs: dict[str, str], pos: int) -> _Node | None:
-        """Add the element; return it if it was entered (it is not void and not too deep)."""
+    def _start_tag(self, tag: str, attrs: dict[str, str], pos: int) -> None:
+        """Add the element; enter it unless it is void or too deep."""
         if tag == "title":
             self._in_title = True
         open_ = self.open
@@ -391,8 +391,6 @@ class _TreeBuilder:
             self._mark_table()
         if tag not in VOID_TAGS and len(open_) < MAX_DEPTH:
             open_.append(node)
-            return node
-        return None
 
     def _start_end_tag(self, tag: str, attrs: dict[str, str], pos: int) -> None:
         """``<tag/>``: an element that is not entered (and closes nothing)."""
@@ -637,18 +635,7 @@ class _Renderer:
                 pos = cell.pos
                 only = cell[0] if len(cell) == 1 else None
                 if only.__class__ is tuple and only[2] and only[3] is None:
-                    # the usual cell, written here (as put would): one literal text, no whitespace
-                    text, p = only[0], only[1]
-                    chars.append(text)
-                    if len(text) == 1:
-                        starts.append(p)
-                        ends.append(p + 1)
-                    elif len(text) == 2:
-                        starts += (p, p + 1)
-                        ends += (p + 1, p + 2)
-                    else:
-                        starts += range(p, p + len(text))
-                        ends += range(p + 1, p + len(text) + 1)
+                    self.put(only)  # the usual cell: one literal text, no whitespace
                 else:
                     self.cell_text(cell)
             chars.append("\n")

@@ -141,21 +141,15 @@ SPAM_LINE = re.compile(
     r"(?:加|\+)\s*(?:微信|vx|VX|qq|QQ)\s*[:：]?\s*[A-Za-z0-9_]{5,}|代开发票|办证(?:电话|微信)|"
     r"(?i:casino|poker|viagra|\bslot(?:s)?\b|betting)"
 )
-#: what every CHROME_LINE match contains (its first two characters, or "ICP"): a quick test
-#: that lets ordinary paragraphs skip the full search
-CHROME_HINT = _sre.compile(
-    r"版权|主办|承办|ICP|网站|公网|技术|联系|打印|关闭|字体|分享|扫一|浏览|访问|来源|发布|当前|您现|首页|"
-    r"无障|适老|上一|下一|相关|返回|收藏|设为"
-)
 #: what every SPAM_LINE match contains: one of its words, or (SPAM_HINT_LETTER) a letter its
 #: case-insensitive English words can match (ASCII, and İ ſ K which ``regex`` folds to i s k).
 #: Two searches: as one alternation the standard engine reads them several times slower.
 SPAM_HINT = _sre.compile(r"博彩|赌场|娱乐城|真人|百家乐|时时彩|六合彩|彩票|册送|户送|澳门|体育|棋牌|微信|代开发票|办证")
 SPAM_HINT_LETTER = _sre.compile(r"[A-Za-z\u0130\u017f\u212a]")
 #: what every SPAM_HINT match and every CHROME_LINE match contains, in one search (literals: the
-#: standard engine skips to the characters they start with as fast as for either): CHROME_HINT's
-#: words, sharpened where prose is full of them (发布 → 发布时, 下一 → 下一篇, 网站 → 网站标|网站地 …)
-#: so that most paragraphs have none
+#: standard engine skips to the characters they start with as fast as for either): the first
+#: characters of CHROME_LINE's alternatives (or "ICP"), sharpened where prose is full of them
+#: (发布 → 发布时, 下一 → 下一篇, 网站 → 网站标|网站地 …) so that most paragraphs have none
 PAGE_HINT = _sre.compile(
     SPAM_HINT.pattern + r"|版权|主办|承办|ICP|网站标|网站地|公网|技术|联系|打印|关闭|字体|分享|扫一|浏览|访问|来源|"
     r"发布时|当前|您现|首页|无障|适老|上一篇|下一篇|相关链|返回|收藏|设为"
@@ -183,10 +177,9 @@ MARKER = re.compile(
 )
 #: a line that starts with a markdown heading mark (before normalization blanks it)
 MD_HEADING_LINE = re.compile(r"^[ \t]{0,3}#{1,6}")
-#: characters a heading ends with when it is a heading and not a sentence (a stripped line
-#: ends with one exactly when SENTENCE_END finds it: the blocks stage tests its last character)
+#: characters a sentence ends with (a line ending with one is a paragraph, never a heading:
+#: the blocks stage tests a stripped line's last character)
 SENTENCE_END_CHARS = "。！？!?;；"
-SENTENCE_END = re.compile("[" + SENTENCE_END_CHARS + r"]\s*$")
 
 # ------------------------------------------------------------------------ metadata
 #: a report title: "…2021年政府信息公开工作年度报告", allowing spaces anywhere (PDF spacing)

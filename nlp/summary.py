@@ -90,4 +90,3 @@ def build(
         format=source.format,
         encoding=source.encoding,
     )
-

@@ -150,7 +150,7 @@ def _shape(texts: tuple[str, ...]) -> _Shape:
     (and their labels even when the numbers differ)."""
     hit = _SHAPES.get(texts)
     if hit is None:
-        read = [_CELLS.get(t) or _read(t) for t in texts]
+        read = [_read(t) for t in texts]
         kinds = tuple([r[0] for r in read])
         n_text = kinds.count("text")
         L = len(kinds) - kinds[::-1].index("text") if n_text else 0
@@ -605,10 +605,8 @@ def _candidates(n: int, L: int, first: int, last: int, n_cols: int) -> tuple[ran
     return (fit or range(lo, first + 1)), False
 
 
-def _place_group(items: list[_Item], ex: Extraction) -> bool:
-    """Place the rows of one table of one block, learning its layout from its clear rows;
-    whether any cell was placed."""
-    placed = False
+def _place_group(items: list[_Item], ex: Extraction) -> None:
+    """Place the rows of one table of one block, learning its layout from its clear rows."""
     cands = []
     deltas: set[int] = set()
     grid_ok = True
@@ -625,7 +623,7 @@ def _place_group(items: list[_Item], ex: Extraction) -> bool:
             cands.append(([], False))
     for it, (c, over) in zip(items, cands):
         if not it.row.positional:
-            placed |= _place_free(it, ex)
+            _place_free(it, ex)
             continue
         n_cols = len(it.keys)
         reason = it.reason
@@ -656,17 +654,16 @@ def _place_group(items: list[_Item], ex: Extraction) -> bool:
                 f"not read: {' '.join(x.text for x in dropped)}"
             )
         e = s + n_cols
-        placed |= _put_row(ex, zip(it.keys, cells[s:e], it.shape.nums[s:e]), reason)
-    return placed
+        _put_row(ex, zip(it.keys, cells[s:e], it.shape.nums[s:e]), reason)
 
 
-def _place_free(it: _Item, ex: Extraction) -> bool:
-    """A row without positions: values in order (see the module doc); whether any was placed."""
+def _place_free(it: _Item, ex: Extraction) -> None:
+    """A row without positions: values in order (see the module doc)."""
     vals = [c for c in it.row.cells[it.L :] if c.text]
     n_cols, k = len(it.keys), len(vals)
     reason = it.reason
     if k == 0:
-        return False
+        return
     if k > n_cols:
         dropped = vals[: k - n_cols]
         ex.warnings.append(
@@ -684,22 +681,14 @@ def _place_free(it: _Item, ex: Extraction) -> bool:
         keys = it.keys[n_cols - k :]
         reason = reason or f"row prints {k} of {n_cols} values without positions; placed right-aligned"
     # the row's cells may have been gathered from several paragraphs: numbers read from the texts
-    return _put_row(ex, zip(keys, vals, [(_CELLS.get(c.text) or _read(c.text))[1] for c in vals]), reason)
+    _put_row(ex, zip(keys, vals, [_read(c.text)[1] for c in vals]), reason)
 
 
-def _put_row(ex: Extraction, placed: Iterable[tuple[str, Cell, int | float | None]], reason: str | None) -> bool:
-    """``_put`` of a row's cells (key, cell, its number), all with the same reason; whether
-    there was any (the row's table is then read)."""
-    out = ex.cells
+def _put_row(ex: Extraction, placed: Iterable[tuple[str, Cell, int | float | None]], reason: str | None) -> None:
+    """``_put`` of a row's cells (key, cell, its number), all with the same reason."""
     uncertain = reason is not None
-    key = None
     for key, cell, num in placed:
-        v = TableValue(num, cell.text, cell.start, cell.end, uncertain, reason)
-        if key in out:
-            _put(ex, key, v)
-        else:
-            out[key] = v
-    return key is not None
+        _put(ex, key, TableValue(num, cell.text, cell.start, cell.end, uncertain, reason))
 
 
 def _put(ex: Extraction, key: str, v: TableValue) -> None:
@@ -1102,10 +1091,9 @@ def extract(blocks: list[Block], text: str, template: str | None = None) -> Extr
             groups[key] = [it]
         else:
             group.append(it)
-    have: set[str] = set()  # the tables read (with a cell at least)
-    for (_, table), items in groups.items():
-        if _place_group(items, ex):
-            have.add(table)
+    for items in groups.values():
+        _place_group(items, ex)
+    have = {k[:2] for k in ex.cells}  # the tables read (every key starts "t2." | "t3." | "t4.")
     if have >= {"t2", "t3", "t4"}:  # none left to look for in the text
         ex.cells = _ordered(ex.cells, voc)
         return ex
