@@ -98,8 +98,9 @@ COMMON_CHARS = (
 UNCOMMON_RUN = _sre.compile("[^\x00-\x7f" + "".join(sorted({c for c in COMMON_CHARS if not c.isascii()})) + "]+")
 
 # ------------------------------------------------------------------------- normalize
-#: markdown heading marks at a line start: "## 一、总体情况"
-MD_HEADING = re.compile(r"(?m)^[ \t]{0,3}(#{1,6})(?=[ \t]|[^#\s])")
+#: markdown heading marks at a line start: "## 一、总体情况" (a line starts after "\n" or "\r",
+#: the line breaks LINE_BREAK splits on: not "(?m)^", which knows "\n" only)
+MD_HEADING = re.compile(r"(?<![^\r\n])[ \t]{0,3}(#{1,6})(?=[ \t]|[^#\s])")
 #: markdown bold/italic marks around text: "**一是**"
 MD_EMPHASIS = re.compile(r"\*\*|__(?=\S)|(?<=\S)__")
 #: a line that is only a page number: "- 1 -", "— 2 —", "第3页", "第 3 页 共 10 页", "3/10"
@@ -175,8 +176,9 @@ MARKER = re.compile(
     r"|(?P<circled>[①-⑳])"
     r")[ \t]*"
 )
-#: a line that starts with a markdown heading mark (before normalization blanks it)
-MD_HEADING_LINE = re.compile(r"^[ \t]{0,3}#{1,6}")
+#: a line that starts with a markdown heading mark, as MD_HEADING finds one (before normalization
+#: blanks it); tried with match() at a line's start
+MD_HEADING_LINE = re.compile(r"[ \t]{0,3}#{1,6}(?=[ \t]|[^#\s])")
 #: characters a sentence ends with (a line ending with one is a paragraph, never a heading:
 #: the blocks stage tests a stripped line's last character)
 SENTENCE_END_CHARS = "。！？!?;；"

@@ -99,6 +99,21 @@ def test_heading_printed_one_character_per_line_is_joined():
     assert text[heading[0].start : heading[0].end].startswith("五\n、\n存")
 
 
+@pytest.mark.parametrize("sep", ["\n", "\r\n", "\r"])
+def test_markdown_heading_marks_count_on_every_line(sep):
+    # a "#" mark makes a short line a heading wherever the line is (it once counted on the
+    # first line only); "#" inside a line or after 4 characters is not a mark
+    lines = ["# 某县教育局2023年政府信息公开工作年度报告", "", "## 总体情况", "本年度主动公开政府信息120条。",
+             "## 工作成效", "本年度收到申请5件。", "  ### 附表", "    ## 缩进太深", "说明 ## 不是标记"]
+    text = sep.join(lines) + sep
+    norm, _ = normalize.normalize(text)
+    kinds = {b.text: b.kind for b in blocks.segment(norm, text)}
+    assert kinds["工作成效"] == "heading"
+    assert kinds["附表"] == "heading"
+    assert kinds.get("## 缩进太深", kinds.get("缩进太深")) != "heading"
+    assert "heading" not in {k for t, k in kinds.items() if "不是标记" in t}
+
+
 def test_page_numbers_and_chrome_and_spam_are_not_body():
     text = (
         "首页 > 政务公开 > 年度报告\n某某县教育局2022年政府信息公开工作年度报告\n一、总体情况\n正文第一段。\n- 2 -\n"

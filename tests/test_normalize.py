@@ -34,6 +34,9 @@ def test_fold_width_and_spaces(text, expected):
         ("#### 五、存在的主要问题", "     五、存在的主要问题"),
         ("**一是**网站建设", "  一是  网站建设"),
         ("第#1号", "第#1号"),  # a '#' inside a line is not a heading mark
+        ("正文\r## 二、主动公开", "正文\r   二、主动公开"),  # a line after "\r" alone starts a line too
+        ("正文\r\n## 二、主动公开", "正文\r\n   二、主动公开"),
+        ("####### 七个井号", "####### 七个井号"),  # more than six is no heading mark
     ],
 )
 def test_blank_markdown(text, expected):
