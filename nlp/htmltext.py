@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import struct
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import unescape
 from typing import Any
@@ -62,6 +63,8 @@ _NOT_SIMPLE = VOID_TAGS | RAW_TEXT_END.keys() | {"title", "table"}
 _NOT_INLINE = SKIP_TAGS | BLOCK_TAGS | {"pre", "table"}
 #: whether a text holds whitespace that rendering collapses (bound once: it runs on every text)
 _find_space = P.HTML_SPACE_RUN.search
+#: the only attributes that can make an element chrome (see _is_chrome)
+_CHROME_ATTRS = frozenset(("hidden", "style", "class", "id"))
 #: the attributes of every element written without any (shared: attributes are never changed)
 _NO_ATTRS: dict[str, str] = {}
 
@@ -197,7 +200,7 @@ class _TreeBuilder:
         add_text, start_tag, end_tag, open_ = self._add_text, self._start_tag, self._end_tag, self.open
         for m in P.HTML_TOKEN.finditer(self.raw, i):
             kind = m.lastindex
-            if kind == 4:  # <tag>text</end>
+            if kind == 4:  # <tag>text</end> or <tag></end>
                 name, plain, spaced, end = m.group(1, 2, 3, 4)
                 pos = m.start()
                 tag = name.lower()
@@ -210,7 +213,8 @@ class _TreeBuilder:
                         self._close_to(*close)
                     node = _Node()  # (as _element makes it)
                     node.tag, node.attrs, node.pos, node.has_table = tag, _NO_ATTRS, pos, False
-                    node.append((plain or spaced, pos + len(name) + 2, plain is not None, None, None))
+                    if plain is not None or spaced is not None:
+                        node.append((plain or spaced, pos + len(name) + 2, plain is not None, None, None))
                     open_[-1].append(node)
                     continue
                 start_tag(tag, _NO_ATTRS, pos)
@@ -218,7 +222,8 @@ class _TreeBuilder:
                 if tag in RAW_TEXT_END:
                     self._raw_text_end = RAW_TEXT_END[tag]
                     return text_pos
-                add_text(plain or spaced, text_pos)
+                if plain is not None or spaced is not None:
+                    add_text(plain or spaced, text_pos)
                 end_tag(end.lower())
                 continue
             if kind == 10:
@@ -420,50 +425,49 @@ class _TreeBuilder:
 
     def _add_text(self, text: str, pos: int) -> None:
         """Characters copied literally from raw offset ``pos``."""
-        if self._in_title:
-            self.title_parts.append(text)
-        kids = self.open[-1]
-        last = kids[-1] if kids else None
-        if last.__class__ is not tuple:
-            kids.append((text, pos, None, None, None))
-            return
-        old, start, _, starts, ends = last
-        if starts is None:
-            if start + len(old) == pos:
-                kids[-1] = (old + text, start, None, None, None)  # still one literal run
-                return
-            starts, ends = list(range(start, start + len(old))), list(range(start + 1, start + len(old) + 1))
-        starts += range(pos, pos + len(text))
-        ends += range(pos + 1, pos + len(text) + 1)
-        kids[-1] = (old + text, 0, None, starts, ends)
+        self._append(text, pos, None, None)
 
     def _add_ref(self, pos: int, end: int) -> None:
         """The character reference ``raw[pos:end]``: its characters all span the reference."""
         ref = self.raw[pos:end]
         text = unescape(ref)
         if text == ref:  # unknown entity: keep it literally
-            self._add_text(text, pos)
-            return
+            self._append(text, pos, None, None)
+        else:
+            self._append(text, 0, [pos] * len(text), [end] * len(text))
+
+    def _append(self, text: str, pos: int, starts: list[int] | None, ends: list[int] | None) -> None:
+        """Add ``text`` to the innermost open element, joined to the text that ends it if
+        any. ``starts``/``ends``: the raw span of each character, or None when character k
+        came from raw offset ``pos + k`` (see Text)."""
         if self._in_title:
             self.title_parts.append(text)
         kids = self.open[-1]
         last = kids[-1] if kids else None
         if last.__class__ is not tuple:
-            kids.append((text, 0, None, [pos] * len(text), [end] * len(text)))
+            kids.append((text, pos, None, starts, ends))
             return
-        old, start, _, starts, ends = last
+        old, start, _, old_starts, old_ends = last
+        if old_starts is None:
+            if starts is None and start + len(old) == pos:
+                kids[-1] = (old + text, start, None, None, None)  # still one literal run
+                return
+            old_starts = list(range(start, start + len(old)))
+            old_ends = list(range(start + 1, start + len(old) + 1))
         if starts is None:
-            starts, ends = list(range(start, start + len(old))), list(range(start + 1, start + len(old) + 1))
-        starts += [pos] * len(text)
-        ends += [end] * len(text)
-        kids[-1] = (old + text, 0, None, starts, ends)
+            old_starts += range(pos, pos + len(text))
+            old_ends += range(pos + 1, pos + len(text) + 1)
+        else:
+            old_starts += starts
+            old_ends += ends  # type: ignore[arg-type]
+        kids[-1] = (old + text, 0, None, old_starts, old_ends)
 
 
 def _is_chrome(node: _Node) -> bool:
     if node.tag in SKIP_TAGS:
         return True
     attrs = node.attrs
-    if not attrs:
+    if not attrs or attrs.keys().isdisjoint(_CHROME_ATTRS):  # (<td colspan="2">: none of them)
         return False
     if "hidden" in attrs:
         return True
@@ -499,13 +503,16 @@ def _collapse(text: str, run: Any, strip: bool, keep_first: bool) -> tuple[str, 
 
 
 class _Renderer:
-    """Walks the tree and writes text, remembering the raw span of each character (in lists:
-    extending a list by a range is several times faster than extending an array)."""
+    """Walks the tree and writes text, remembering the raw span of each character in arrays:
+    the offsets of a run copied literally from raw offset p are the slice ``iota[p:p + n]``
+    (shifted by one for the ends), copied in C with no int object per character, and the
+    arrays are the result (no conversion of lists at the end)."""
 
-    def __init__(self) -> None:
+    def __init__(self, iota: array) -> None:
         self.chars: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+        self.starts = array("l")
+        self.ends = array("l")
+        self.iota = iota  # item k is k, for every raw offset and one more (see _iota)
         self.last = ""  # the last character written
 
     def newline(self, pos: int) -> None:
@@ -522,17 +529,12 @@ class _Renderer:
         self.chars.append(text)
         self.last = text[-1:]  # ("" for an empty text: a reference to no character, "&#1;")
         if starts is not None:
-            self.starts += starts
-            self.ends += ends
-        elif len(text) == 1:
-            self.starts.append(p)
-            self.ends.append(p + 1)
-        elif len(text) == 2:  # (short texts: cheaper than making a range)
-            self.starts += (p, p + 1)
-            self.ends += (p + 1, p + 2)
+            self.starts.extend(starts)
+            self.ends.extend(ends)
         else:
-            self.starts += range(p, p + len(text))
-            self.ends += range(p + 1, p + len(text) + 1)
+            iota = self.iota
+            self.starts += iota[p : p + len(text)]
+            self.ends += iota[p + 1 : p + len(text) + 1]
 
     def put_parts(self, t: Text, text: str, ranges: list[tuple[int, int]]) -> None:
         """Write ``text``, made of the characters of text ``t`` in ``ranges``."""
@@ -542,13 +544,14 @@ class _Renderer:
         self.last = text[-1]
         _, p, _, starts, ends = t
         if starts is None:
+            iota = self.iota
             for a, b in ranges:
-                self.starts += range(p + a, p + b)
-                self.ends += range(p + a + 1, p + b + 1)
-        else:
+                self.starts += iota[p + a : p + b]
+                self.ends += iota[p + a + 1 : p + b + 1]
+        else:  # (lists from the tree builder, or a sub-renderer's arrays)
             for a, b in ranges:
-                self.starts += starts[a:b]
-                self.ends += ends[a:b]
+                self.starts.extend(starts[a:b])
+                self.ends.extend(ends[a:b])
 
     def text_node(self, t: Text, pre: bool) -> None:
         """Write a text, its whitespace collapsed unless in <pre>."""
@@ -619,7 +622,7 @@ class _Renderer:
                     for dc in range(cs):
                         slots[c + dc] = cell if dr == 0 and dc == 0 else None
                 c += cs
-        chars, starts, ends = self.chars, self.starts, self.ends
+        chars, starts, ends, iota = self.chars, self.starts, self.ends, self.iota
         for r, row in enumerate(grid):
             if not row:
                 continue
@@ -635,8 +638,13 @@ class _Renderer:
                 pos = cell.pos
                 only = cell[0] if len(cell) == 1 else None
                 if only.__class__ is tuple and only[2] and only[3] is None:
-                    self.put(only)  # the usual cell: one literal text, no whitespace
-                else:
+                    # the usual cell: one literal text, no whitespace (self.put without
+                    # setting self.last, which the row's line break sets)
+                    text, p = only[0], only[1]
+                    chars.append(text)
+                    starts += iota[p : p + len(text)]
+                    ends += iota[p + 1 : p + len(text) + 1]
+                elif cell:  # (an empty cell writes nothing)
                     self.cell_text(cell)
             chars.append("\n")
             starts.append(pos)
@@ -661,7 +669,7 @@ class _Renderer:
             if only.attrs or only.tag in _NOT_INLINE:
                 break
             node = only
-        sub = _Renderer()
+        sub = _Renderer(self.iota)
         sub.last = " "  # so leading whitespace collapses
         sub.walk(cell, False)
         written = "".join(sub.chars)
@@ -711,13 +719,30 @@ def html_to_text(raw: str) -> HtmlText:
     """Render an HTML page to report text with a raw-offset map for every character."""
     builder = _TreeBuilder(raw)
     builder.feed_and_close()
-    r = _Renderer()
+    r = _Renderer(_iota(len(raw) + 1))
     r.walk(builder.root, False)
     title = " ".join("".join(builder.title_parts).split()) or None
-    return HtmlText("".join(r.chars), _to_array(r.starts), _to_array(r.ends), title)
+    return HtmlText("".join(r.chars), r.starts, r.ends, title)
 
 
-def _to_array(values: list[int]) -> array:
+#: the longest offset array kept between pages (8 MB); a longer page makes its own
+_IOTA_KEEP = 1 << 20
+_iota_kept = array("l")
+
+
+def _iota(n: int) -> array:
+    """An array of at least ``n`` items whose item k is k. Made once and kept (grown by
+    doubling) for pages up to _IOTA_KEEP characters, so that a page's cost is slicing it."""
+    global _iota_kept
+    if len(_iota_kept) >= n:
+        return _iota_kept
+    iota = _to_array(range(max(n, min(2 * len(_iota_kept), _IOTA_KEEP))))
+    if len(iota) <= _IOTA_KEEP:
+        _iota_kept = iota
+    return iota
+
+
+def _to_array(values: Sequence[int]) -> array:
     """``array("l", values)``, made through ``struct``, which converts a list about twice as
     fast as the array module (that parses every item as a function argument)."""
     out = array("l")

@@ -21,18 +21,20 @@ import regex as re
 # html.parser of Python 3.11 does: these are its patterns, with ``\s`` spelled out as the
 # characters it stands for there (``str.isspace``) so that both engines read them alike.
 _WS = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-#: the common tokens, read in one scan: a plain element with its text (``<td>12</td>``: the
-#: three tokens below in one match), a text run, a plain start tag (``<p>``, ``<br/>``,
-#: ``<br />``), a start tag with plain attributes (``<td colspan="3" rowspan=2>``: no
+#: the common tokens, read in one scan: a plain element with its text if any (``<td>12</td>``:
+#: the three tokens below in one match; ``<td></td>``), a text run, a plain start tag (``<p>``,
+#: ``<br/>``, ``<br />``), a start tag with plain attributes (``<td colspan="3" rowspan=2>``: no
 #: reference in a value), a plain end tag, or else the "<" or "&" where the general rules
 #: below take over. Groups: 1 element name, 2 its text if it has no HTML whitespace (so the
-#: renderer need not look for any), 3 else its text, 4 its end tag name; 5 text; 6 start tag
-#: name, 7 the self-closing slash; 8 start tag name, 9 its attributes; 10 end tag name;
-#: 11 the other "<" or "&".
+#: renderer need not look for any), 3 else its text (2 and 3 None: no text), 4 its end tag
+#: name; 5 text; 6 start tag name, 7 the self-closing slash; 8 start tag name, 9 its
+#: attributes; 10 end tag name; 11 the other "<" or "&". No group is made optional with "?"
+#: (it costs the engine a repeat frame on every element): the text's alternatives end with
+#: an empty one, and ">" is an alternative to the self-closing "/>".
 HTML_TOKEN = _sre.compile(
-    r"<([a-zA-Z][^\t\n\r\f />\x00]*)>(?:([^<& \t\r\n\f]+)|([^<&]+))</([a-zA-Z][-.a-zA-Z0-9:_]*)>"
+    r"<([a-zA-Z][^\t\n\r\f />\x00]*)>(?:([^<& \t\r\n\f]+)|([^<&]+)|)</([a-zA-Z][-.a-zA-Z0-9:_]*)>"
     r"|([^<&]+)"
-    r"|<([a-zA-Z][^\t\n\r\f />\x00]*)( ?/)?>"
+    r"|<([a-zA-Z][^\t\n\r\f />\x00]*)(?:>|( ?/)>)"
     r"|<([a-zA-Z][^\t\n\r\f />\x00]*)((?: +[a-zA-Z][-.a-zA-Z0-9:_]*=(?:\"[^\"&]*\"|'[^'&]*'|[-.a-zA-Z0-9:_#%]+))+) *>"
     r"|</([a-zA-Z][-.a-zA-Z0-9:_]*)>"
     r"|([<&])"
