@@ -7,7 +7,7 @@ vectorizer counts; context becomes tokens too ("SEC=problems", "H:问题").
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from operator import add
 
 import numpy as np
@@ -57,23 +57,45 @@ def gram_key(term: str, n_max: int = 3) -> int | None:
     return key
 
 
+@cache
+def _kept() -> np.ndarray:
+    """Whether ``_clean`` keeps each code point (a Chinese character, a letter, 0), as a table
+    built at first use: a text's characters are then classed with one numpy gather."""
+    every = np.arange(0x110000, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    table = np.zeros(len(every), dtype=bool)
+    for m in _GRAM.finditer(every):
+        table[m.start() : m.end()] = True
+    return table
+
+
 def char_gram_keys(texts: list[str], n_max: int = 3) -> tuple[np.ndarray, np.ndarray]:
     """``char_tokens`` of many texts as integers, with numpy: (text index, n-gram key) for
     every n-gram. Keys are the code points packed 21 bits apart; a 1-gram, a 2-gram and a
-    3-gram never share a key, as no cleaned character is code point 0."""
-    cleaned = [_clean(t) for t in texts]
-    codes = np.frombuffer(" ".join(cleaned).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-    doc = np.repeat(np.arange(len(cleaned), dtype=np.int64), [len(c) + 1 for c in cleaned])[: len(codes)]
-    word = codes != 32  # runs are separated by spaces, texts by one more
-    docs, keys = [], []
+    3-gram never share a key, as no kept character is code point 0.
+
+    ``_clean`` is not applied as such: an n-gram is n kept characters in a row, which they
+    are in the text with its numbers made 0 as in the cleaned text (where runs of other
+    characters became one space), so the texts need one ``_DIGITS`` pass, not two per text."""
+    if len(texts) > 1 and not any("\n" in t for t in texts):
+        # one substitution for all: a number never runs over the line breaks joining them
+        digits = _DIGITS.sub("0", "\n".join(texts)).split("\n")
+    else:
+        digits = [_DIGITS.sub("0", t) for t in texts]
+    # texts joined by a character never kept: no n-gram spans two of them
+    joined = "\n".join(digits).encode("utf-32-le", "surrogatepass")
+    codes = np.frombuffer(joined, dtype=np.uint32).astype(np.int64)
+    doc = np.repeat(np.arange(len(digits), dtype=np.int64), [len(d) + 1 for d in digits])[: len(codes)]
+    word = _kept()[codes]
+    docs, keys, oks = [doc], [codes], [word]
     key, ok = codes, word
-    for n in range(1, n_max + 1):
-        if n > 1:
-            key = (key[:-1] << _BITS) | codes[n - 1 :]
-            ok = ok[:-1] & word[n - 1 :]
-        docs.append(doc[: len(key)][ok])
-        keys.append(key[ok])
-    return np.concatenate(docs), np.concatenate(keys)
+    for n in range(2, n_max + 1):
+        key = (key[:-1] << _BITS) | codes[n - 1 :]
+        ok = ok[:-1] & word[n - 1 :]
+        docs.append(doc[: len(key)])
+        keys.append(key)
+        oks.append(ok)
+    ok = np.concatenate(oks)  # every n at once: one selection per array, not one per n
+    return np.concatenate(docs)[ok], np.concatenate(keys)[ok]
 
 
 def word_tokens(text: str, segmenter) -> list[str]:

@@ -82,7 +82,6 @@ class LinearModel:
     thresholds: np.ndarray | None = None
     extra: dict = field(default_factory=dict)
     _gram_index: GramIndex | None = field(default=None, init=False, repr=False, compare=False)
-    _coef_rows: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
     def scores_many(self, docs: list[list[str]], texts: list[str] | None = None,
                     grams: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
@@ -109,37 +108,39 @@ class LinearModel:
 
     def _scores(self, n: int, doc: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """Scores of ``n`` documents from their (document, feature id) occurrences (-1: unknown)."""
-        out = np.empty((n, len(self.intercept)))
-        out[:] = self.intercept
-        n_feat = len(self.vocab)
-        known = ids >= 0
-        key = np.sort(doc[known] * n_feat + ids[known])  # (document, feature), by document
-        if not len(key):
-            return out
-        # distinct keys and their counts (np.unique's work without its Python overhead)
-        new = np.empty(len(key), dtype=bool)
-        new[0] = True
-        np.not_equal(key[1:], key[:-1], out=new[1:])
-        first = np.flatnonzero(new)
-        counts = np.diff(first, append=len(key))
-        key = key[first]
-        feat = key % n_feat
+        # (document, feature) packed as document << shift | feature: sorts as document *
+        # n_features + feature would (features are below 1 << shift), and is split by a mask
+        shift = len(self.vocab).bit_length()
+        key = (doc << shift | ids)[ids >= 0]
+        key.sort()  # by document, then feature: the order every sum below runs in
+        m = len(key)
+        if not m:
+            return np.repeat(self.intercept[None, :], n, axis=0)
+        # distinct keys and their counts (np.unique's work without its Python overhead):
+        # ``edges`` holds where each run of equal keys starts, then ``m``
+        new = np.empty(m + 1, dtype=bool)
+        new[0] = new[m] = True
+        np.not_equal(key[1:], key[:-1], out=new[1:m])
+        edges = np.flatnonzero(new)
+        counts = edges[1:] - edges[:-1]
+        key = key.take(edges[:-1])
+        feat = key & ((1 << shift) - 1)
         # where each document's features start; a document with none is left at its intercept
-        bounds = np.searchsorted(key, np.arange(0, (n + 1) * n_feat, n_feat))
+        bounds = key.searchsorted(np.arange(n + 1, dtype=np.int64) << shift)
         present = np.flatnonzero(bounds[:-1] < bounds[1:])
-        starts = bounds[present]
-        val = (1.0 + np.log(counts)) * self.idf[feat]  # sublinear tf x idf
+        starts = bounds.take(present)
+        val = (1.0 + np.log(counts)) * self.idf.take(feat)  # sublinear tf x idf
         norm = np.sqrt(np.add.reduceat(val * val, starts))  # l2 norm
-        # coefficient rows (n_features, n_outputs) gathered per feature, summed per document
-        out[present] += np.add.reduceat(self._rows()[feat] * val[:, None], starts, axis=0) / norm[:, None]
+        # each output's coefficients gathered per feature, summed per document: along the
+        # rows of ``coef``, which reduceat sums exactly as it would the columns of ``coef.T``
+        # (the same pairwise sum of the same values), without gathering ``coef.T``'s rows
+        dot = (np.add.reduceat(self.coef.take(feat, axis=1) * val, starts, axis=1) / norm).T
+        if len(present) == n:  # every document has a known feature (the rule): no scatter
+            # laid out by row as before: later sums along a row (proba_many) depend on it
+            return np.add(dot, self.intercept, order="C")
+        out = np.repeat(self.intercept[None, :], n, axis=0)
+        out[present] += dot
         return out
-
-    def _rows(self) -> np.ndarray:
-        """The coefficients laid out (n_features, n_outputs), so that a feature's weights
-        are one contiguous row to gather (a copy made once, at first use)."""
-        if self._coef_rows is None:
-            self._coef_rows = np.ascontiguousarray(self.coef.T)
-        return self._coef_rows
 
     def _grams(self) -> GramIndex:
         """The vocabulary's character n-grams as sorted integer keys, with their ids."""
@@ -157,7 +158,9 @@ class LinearModel:
         p = 1.0 / (1.0 + np.exp(self.cal_a * f + self.cal_b))
         if len(self.classes) == 2:
             return np.column_stack([1.0 - p[:, 0], p[:, 0]])
-        total = p.sum(axis=1, keepdims=True)
+        total = np.add.reduce(p, axis=1, keepdims=True)
+        if (total > 0).all():  # the rule: the division below, with nothing to leave uniform
+            return p / total
         uniform = np.full_like(p, 1.0 / len(self.classes))
         return np.divide(p, total, out=uniform, where=total > 0)
 

@@ -22,6 +22,12 @@ from nlp import patterns as P
 MIN_CLAUSE = 4
 #: an enumeration marker piece this short is a topic label ("一是制度建设方面。"), not a statement
 MAX_LEAD = 14
+#: the common CJK ideographs (U+4E00-U+9FEF): all \p{Han}, so a text opening with one is
+#: ``P.WORDY`` at once (tests check every one); a cheap pre-test that spares a ``regex`` call
+_HAN_FIRST, _HAN_LAST = "\u4e00", "\u9fef"
+#: the ideographs an enumeration marker can open with (``P._ITEM_MARKER_BODY``: 一是, 第一,
+#: 首先, 其次, 再次, 再者, 最后, 另一方面): any other ideograph opens none (tests check each)
+MARKER_OPENERS = frozenset("一二三四五六七八九十第首其再最另")
 
 
 @dataclass
@@ -38,11 +44,12 @@ class Piece:
 def _cuts(text: str) -> dict[int, str]:
     """Offsets where a new piece starts, with why."""
     cuts: dict[int, str] = {}
-    for m in P.SENTENCE_BREAK.finditer(text):
+    for m in P.SENTENCE_BREAK_SRE.finditer(text):
         cuts.setdefault(m.end(), "sentence")
-    for m in P.INTRO_COLON.finditer(text):
-        if P.ITEM_MARKER.match(text, m.end()):
-            cuts.setdefault(m.end(), "sentence")
+    if "：" in text or ":" in text:  # INTRO_COLON opens with one: spare the scan without
+        for m in P.INTRO_COLON.finditer(text):
+            if P.ITEM_MARKER.match(text, m.end()):
+                cuts.setdefault(m.end(), "sentence")
     for start in _markers(text):  # the marker itself, after any spaces
         cuts[start] = "marker"
     keys = sorted(cuts)  # kept sorted: the cut before each clause is found by bisection
@@ -69,11 +76,31 @@ def _markers(text: str) -> list[int]:
     the text's start and where ``P.ITEM_MARKER_HINT`` says a marker can start."""
     out: list[int] = []
     end = 0  # as finditer does, no match starts inside the previous one
-    for start in chain((0,), (m.end() for m in P.ITEM_MARKER_HINT.finditer(text))):
+    first = () if _cannot_open_marker(text[:1]) else (0,)
+    for start in chain(first, (m.end() for m in P.ITEM_MARKER_HINT.finditer(text))):
         if start >= end and (m := P.ITEM_MARKER_AT.match(text, start)) is not None:
             out.append(start)
             end = m.end()
     return out
+
+
+def _cannot_open_marker(ch: str) -> bool:
+    """Whether no enumeration marker starts with ``ch``: an ideograph other than the openers
+    (most paragraphs open with one, and then ``P.ITEM_MARKER_AT`` need not be tried there)."""
+    return _HAN_FIRST <= ch <= _HAN_LAST and ch not in MARKER_OPENERS
+
+
+def _opens_with_marker(text: str, cuts: dict[int, str]) -> bool:
+    """``P.ITEM_MARKER.match(text) is not None`` (spaces, then a marker), given ``_cuts(text)``:
+    with no space first it matches where ``P.ITEM_MARKER_AT`` did, which cut at 0 then."""
+    if text[:1] == " ":
+        return P.ITEM_MARKER.match(text) is not None
+    return cuts.get(0) == "marker"
+
+
+def _wordy(body: str) -> bool:
+    """``P.WORDY.search(body)``, answered without it when ``body`` opens with an ideograph."""
+    return _HAN_FIRST <= body[:1] <= _HAN_LAST or P.WORDY.search(body) is not None
 
 
 def _wordy_at_least(text: str, start: int, n: int) -> bool:
@@ -95,10 +122,10 @@ def segment(text: str, offset: int = 0, item_base: int = 0) -> list[Piece]:
         raw = text[s:e]
         lead = len(raw) - len(raw.lstrip())
         body = raw.strip()
-        if not body or not P.WORDY.search(body):
+        if not body or not _wordy(body):
             continue
         why = cuts.get(s, "sentence")
-        marker = why == "marker" or (s == 0 and P.ITEM_MARKER.match(text) is not None)
+        marker = why == "marker" or (s == 0 and _opens_with_marker(text, cuts))
         if marker:
             item += 1
             in_item = True

@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import shutil
 
+import hypothesis.strategies as st
 import numpy as np
 import pytest
+from hypothesis import given, settings
 
 from nlp import models
 from nlp.errors import GkError
@@ -76,6 +78,62 @@ def test_texts_counted_as_integer_keys_score_as_their_string_tokens():
     want = np.array([lm.proba(F.char_tokens(t) + c) for t, c in TEXTS])
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
     assert not np.allclose(got[0], got[1])  # the texts matter
+
+
+def _scores_as_first_written(lm: models.LinearModel, n: int, doc: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """``LinearModel._scores`` the plain way: np.unique of document * n_features + feature,
+    and the rows of ``coef.T`` summed per document with reduceat along axis 0."""
+    out = np.tile(lm.intercept, (n, 1))
+    known = ids >= 0
+    key, counts = np.unique(doc[known] * len(lm.vocab) + ids[known], return_counts=True)
+    if not len(key):
+        return out
+    docs, feat = np.divmod(key, len(lm.vocab))
+    present, starts = np.unique(docs, return_index=True)
+    val = (1.0 + np.log(counts)) * lm.idf[feat]
+    norm = np.sqrt(np.add.reduceat(val * val, starts))
+    out[present] += np.add.reduceat(np.ascontiguousarray(lm.coef.T)[feat] * val[:, None], starts, axis=0) / norm[:, None]
+    return out
+
+
+@pytest.mark.parametrize("n_out", [1, 3, 13])
+def test_scores_are_bit_for_bit_those_of_the_plain_computation(n_out):
+    """Packed keys, the transposed gather and the all-present shortcut change no bit: the
+    floats end up byte for byte in the JSON."""
+    rng = np.random.default_rng(n_out)
+    for trial in range(200):
+        n_feat = int(rng.integers(1, 3000))
+        lm = models.LinearModel("m", [f"c{i}" for i in range(max(n_out, 2))], {f"t{i}": i for i in range(n_feat)},
+                                rng.uniform(1.0, 9.0, n_feat), rng.normal(0, 2, (n_out, n_feat)), rng.normal(0, 1, n_out))
+        n = int(rng.integers(0, 12))
+        size = int(rng.integers(0, rng.choice([5, 60, 2000])))
+        doc = rng.integers(0, max(n, 1), size) if n else np.zeros(0, dtype=np.int64)
+        ids = rng.integers(-1, min(n_feat, int(rng.choice([4, 50, n_feat]))), len(doc))  # repeats, unknowns (-1)
+        if trial % 5 == 0 and n:  # some documents with no known feature at all
+            ids[doc == 0] = -1
+        got = lm._scores(n, doc.astype(np.int64), ids.astype(np.int64))
+        want = _scores_as_first_written(lm, n, doc.astype(np.int64), ids.astype(np.int64))
+        assert got.shape == want.shape == (n, n_out)
+        assert got.tobytes() == want.tobytes(), trial
+        # laid out by row too: numpy sums a row of a column-major array in another order
+        assert got.flags.c_contiguous, trial
+
+
+#: what n-gram keys must get right: ideographs (one beyond the BMP), letters, numbers of every
+#: shape (1.5, 1,000, Arabic-Indic), punctuation, spaces, line breaks, a lone surrogate
+GRAM_TEXT = st.text(alphabet="网站栏目更新不及时𠀀abZ０0123456789١٢.,，。:、 \t\n\u3000\ud800%-", max_size=40)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(GRAM_TEXT, max_size=6))
+def test_char_gram_keys_are_the_char_tokens_of_each_text(texts):
+    """The integer keys (one digit pass for all texts, characters classed by a table) are
+    exactly ``char_tokens`` of each text, keyed one by one with ``gram_key``."""
+    from nlp import features as F
+
+    doc, keys = F.char_gram_keys(texts)
+    got = sorted(zip(doc.tolist(), keys.tolist()))
+    assert got == sorted((i, F.gram_key(t)) for i, text in enumerate(texts) for t in F.char_tokens(text))
 
 
 def _model(lm) -> models.Model:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hypothesis.strategies as st
 import pytest
+from hypothesis import given, settings
 
+from nlp import patterns as P
 from nlp import statements as S
 
 CASES = [
@@ -71,3 +74,48 @@ def test_short_topic_label_joins_the_statement_after_it():
     assert pieces[0].text == "一是制度建设方面。"
     merged = S.merge(pieces, ["remedy", "problem", "remedy"])
     assert [(m[1], m[2]) for m in merged] == [("problem", [0, 1]), ("remedy", [2])]
+
+
+# ---- the pre-tests that spare regex calls agree with the regexes they stand for
+#: markers, their lookbehind's punctuation, ideographs that open markers or none, digits, spaces
+MARKER_TEXT = st.text(alphabet="一二三四五六七八九十是第首先其次再者最后另方面网站问题不足()（）㈠①⑳0123456789١.．、，,。；：: \t\n\u3000",
+                      max_size=60)
+
+
+def _ideographs():
+    return (chr(c) for c in range(ord(S._HAN_FIRST), ord(S._HAN_LAST) + 1))
+
+
+def test_every_ideograph_of_the_fast_range_is_wordy():
+    assert all(P.WORDY.fullmatch(ch) for ch in _ideographs())
+
+
+def test_no_marker_opens_with_an_ideograph_outside_the_openers():
+    tails = ["是", "一是", "二是", "、", "，", ")", "一方面", "方面", "先，", "次，", "后，"]
+    for ch in _ideographs():
+        if S._cannot_open_marker(ch):
+            assert not any(P.ITEM_MARKER_AT.match(ch + t) for t in tails), ch
+    # and every opener does open one (the set is not wider than the pattern needs)
+    assert all(any(P.ITEM_MARKER_AT.match(ch + t) for t in tails) for ch in S.MARKER_OPENERS - {"首", "其", "再", "最", "另"})
+    assert all(P.ITEM_MARKER_AT.match(w + "，") for w in ("首先", "其次", "再次", "再者", "最后", "另一方面"))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(MARKER_TEXT)
+def test_markers_are_where_item_marker_at_finds_them(text):
+    assert S._markers(text) == [m.start() for m in P.ITEM_MARKER_AT.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(MARKER_TEXT)
+def test_opening_marker_and_wordy_as_the_regexes_say(text):
+    assert S._opens_with_marker(text, S._cuts(text)) == (P.ITEM_MARKER.match(text) is not None)
+    assert S._wordy(text) == (P.WORDY.search(text) is not None)
+
+
+def test_intro_colon_opens_with_a_colon():
+    """``_cuts`` skips the INTRO_COLON scan of a text with neither colon: only right while
+    every match opens with one."""
+    assert P.INTRO_COLON.pattern.startswith("[：:]")
+    assert S._cuts("存在问题：一是培训不足。") == {5: "marker", 12: "sentence"}
+    assert P.INTRO_COLON.search("主要是一是二是") is None
