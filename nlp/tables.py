@@ -52,7 +52,7 @@ SPLIT_BY_ROW_TOTAL = "the only split where the row adds up"
 _CACHE_LIMIT = 20000
 
 
-@dataclass
+@dataclass(slots=True)  # slots: some 50 made and read per report, never given other attributes
 class Row:
     """One printed row, from a table block or a short paragraph read as a row."""
 
@@ -62,7 +62,7 @@ class Row:
     section: str | None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
     """A recognized data row waiting to be placed (placement needs the whole table)."""
 
@@ -685,10 +685,16 @@ def _place_free(it: _Item, ex: Extraction) -> None:
 
 
 def _put_row(ex: Extraction, placed: Iterable[tuple[str, Cell, int | float | None]], reason: str | None) -> None:
-    """``_put`` of a row's cells (key, cell, its number), all with the same reason."""
+    """``_put`` of a row's cells (key, cell, its number), all with the same reason. A key
+    not placed yet is stored here directly (what ``_put`` does with it, without a call per
+    cell); a key placed already goes through ``_put``, which keeps the first and warns."""
     uncertain = reason is not None
+    cells = ex.cells
     for key, cell, num in placed:
-        _put(ex, key, TableValue(num, cell.text, cell.start, cell.end, uncertain, reason))
+        if key in cells:
+            _put(ex, key, TableValue(num, cell.text, cell.start, cell.end, uncertain, reason))
+        else:
+            cells[key] = TableValue(num, cell.text, cell.start, cell.end, uncertain, reason)
 
 
 def _put(ex: Extraction, key: str, v: TableValue) -> None:
@@ -1091,9 +1097,14 @@ def extract(blocks: list[Block], text: str, template: str | None = None) -> Extr
             groups[key] = [it]
         else:
             group.append(it)
-    for items in groups.values():
+    # the tables read: a group places only its own table's keys ("t3.…" for a t3 row), so a
+    # table is read when one of its groups added a cell (no walk over the keys afterwards)
+    have: set[str] = set()
+    for (_, table), items in groups.items():
+        before = len(ex.cells)
         _place_group(items, ex)
-    have = {k[:2] for k in ex.cells}  # the tables read (every key starts "t2." | "t3." | "t4.")
+        if len(ex.cells) > before:
+            have.add(table)
     if have >= {"t2", "t3", "t4"}:  # none left to look for in the text
         ex.cells = _ordered(ex.cells, voc)
         return ex

@@ -207,3 +207,18 @@ def test_split_assuming_the_row_total_is_not_a_confirmation():
     cs = checks.run(ex, [], Meta())
     assert not any(c.rule == "t3_row_total" and c.detail.startswith("granted:") for c in cs)
     assert any(c.rule == "t3_row_total" and c.detail.startswith("partial:") for c in cs)
+
+
+@pytest.mark.parametrize("template", T.TEMPLATE_IDS)
+def test_cells_outside_the_template_are_listed(template):
+    """completeness lists the keys outside the template (it skips the walk over the cells
+    when they are all template keys): every table's own, in printed order, none for the others."""
+    v = consistent(template, 2)
+    assert not any("outside_template" in c.numbers for c in checks.run(extraction(template, v), [], Meta()))
+    v["t3.bogus.total"] = 1
+    v["t4.review.bogus"] = 2
+    v["t3.bogus.natural"] = 3
+    comp = {c.rule: c for c in checks.run(extraction(template, v), [], Meta())}
+    assert comp["t3_complete"].numbers["outside_template"] == ["t3.bogus.total", "t3.bogus.natural"]
+    assert comp["t4_complete"].numbers["outside_template"] == ["t4.review.bogus"]
+    assert "outside_template" not in comp["t2_complete"].numbers

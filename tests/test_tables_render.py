@@ -304,3 +304,19 @@ def test_glued_digit_scan_finds_the_pieces_the_pattern_defines():
             token = "".join(chars)
             want = [tuple(i for i in range(m) if P.TABLE_SPLIT_PART.fullmatch(token, i, m)) for m in range(1, n + 1)]
             assert list(tables._piece_starts(token)) == want, token
+
+
+@pytest.mark.parametrize("template", ["2021", "2019", "unknown"])
+def test_row_keys_start_with_their_table(template):
+    """extract learns which tables the blocks gave from the groups that placed a cell, which
+    holds only while every key a row of table t can be placed under starts with "t."."""
+    from nlp import tables
+
+    voc = tables.vocab(template)
+    for tpl in voc.order:
+        for spec in tpl.t3_rows:
+            assert all(k.startswith("t3.") for k in voc.t3_keys(spec.key))
+        for row in tpl.t2_rows:
+            for header in ([], list(tpl.t2_row_columns(row))):
+                assert all(k.startswith("t2.") for k in voc.t2_columns(row, header)[1])
+    assert voc.t4_keys and all(k.startswith("t4.") for k in voc.t4_keys)
