@@ -14,13 +14,14 @@ point (each report is written in one transaction, WAL journal), and readable by 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -234,7 +235,29 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S")
 
 
-@dataclass
+#: an agency name read (nlp.agency.parse depends on the name only): a batch meets each
+#: agency again in every year's report, and reading a name tries every way to split it
+_parse_agency = lru_cache(maxsize=4096)(agency_mod.parse)
+
+#: statements per INSERT. Each INSERT into statements runs the full-text trigger inside a
+#: statement savepoint, and FTS5 writes its pending terms out as a new index segment at
+#: every savepoint and release: one INSERT per row wrote a segment per statement (and
+#: merged them again), one multi-row INSERT writes one per report. Bounded, so the SQL
+#: takes few forms (each prepared once, in the connection's statement cache) and stays
+#: far below SQLite's limit on parameters.
+STATEMENT_ROWS = 32
+_STATEMENT_COLUMNS = ("id", "report_id", "ord", "label", "confidence", "section", "span_start", "span_end", "themes",
+                      "theme_scores", "text", "search")
+
+
+@lru_cache(maxsize=STATEMENT_ROWS)
+def _insert_statements(n: int) -> str:
+    """The INSERT of ``n`` statements rows (parameters row after row)."""
+    row = f"({','.join('?' * len(_STATEMENT_COLUMNS))})"
+    return f"INSERT INTO statements ({', '.join(_STATEMENT_COLUMNS)}) VALUES {','.join([row] * n)}"
+
+
+@dataclasses.dataclass
 class Store:
     """A writable summary database (what ``batch`` writes into)."""
 
@@ -270,9 +293,9 @@ class Store:
             text: Callable[[], str | None] | None = None) -> int:
         """Write one summary (one transaction); returns its report id."""
         meta = summary.get("meta") or {}
-        ag = agency_mod.parse(meta.get("agency"))
-        if ag is not None and ag.bare:
-            ag = agency_mod.resolve(ag, _safe(text), self.region_hint)
+        ag = _parse_agency(meta.get("agency"))
+        if ag is not None and ag.bare:  # resolve fills in the region: on a copy, not the cached reading
+            ag = agency_mod.resolve(dataclasses.replace(ag), _safe(text), self.region_hint)
         statements = summary.get("statements") or []
         row = {
             "sha256": summary.get("sha256") or "",
@@ -318,24 +341,28 @@ class Store:
                 [(rid, i, s["key"], s.get("title"), s.get("start"), s.get("end"), s.get("method"), s.get("confidence"))
                  for i, s in enumerate(summary.get("sections") or [])],
             )
-            # ids given here (the write lock is held), so all statements go in one executemany
+            # ids given here (the write lock is held), so a report's statements go in a few multi-row INSERTs
             first = con.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM statements").fetchone()[0]
             texts = [s.get("text") or "" for s in statements]
-            con.executemany(
-                "INSERT INTO statements (id, report_id, ord, label, confidence, section, span_start, span_end, themes,"
-                " theme_scores, text, search) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(first + i, rid, i, s["label"], s.get("confidence"), s.get("section"), s.get("start"), s.get("end"),
-                  _json(s.get("themes") or []), _json(s["theme_scores"]) if s.get("theme_scores") else None,
-                  text, search) for i, (s, text, search) in enumerate(zip(statements, texts, search_forms(texts)))],
-            )
+            rows = [(first + i, rid, i, s["label"], s.get("confidence"), s.get("section"), s.get("start"), s.get("end"),
+                     _json(s.get("themes") or []), _json(s["theme_scores"]) if s.get("theme_scores") else None,
+                     text, search) for i, (s, text, search) in enumerate(zip(statements, texts, search_forms(texts)))]
+            for i in range(0, len(rows), STATEMENT_ROWS):
+                part = rows[i:i + STATEMENT_ROWS]
+                con.execute(_insert_statements(len(part)), [v for r in part for v in r])
             con.executemany("INSERT OR IGNORE INTO statement_themes VALUES (?,?,?,?)",
                             [(first + i, rid, t, (s.get("theme_scores") or {}).get(t))
                              for i, s in enumerate(statements) for t in s.get("themes") or []])
-            con.executemany(
-                "INSERT INTO cells VALUES (?,?,?,?,?,?,?,?)",
-                [(rid, k, v.get("value"), v.get("raw"), 1 if v.get("uncertain") else 0, v.get("reason"),
-                  v.get("start"), v.get("end")) for k, v in (summary.get("tables") or {}).items()],
-            )
+            # most cells have no reason: their NULL is written in the SQL rather than bound (the
+            # sqlite3 module looks for an adapter for every None it binds, ints and str it binds
+            # directly). The table is keyed by (report_id, key), so the order rows go in is not kept.
+            cells = (summary.get("tables") or {}).items()
+            con.executemany("INSERT INTO cells VALUES (?,?,?,?,?,NULL,?,?)",
+                            [(rid, k, v.get("value"), v.get("raw"), 1 if v.get("uncertain") else 0, v.get("start"),
+                              v.get("end")) for k, v in cells if v.get("reason") is None])
+            con.executemany("INSERT INTO cells VALUES (?,?,?,?,?,?,?,?)",
+                            [(rid, k, v.get("value"), v.get("raw"), 1 if v.get("uncertain") else 0, v["reason"],
+                              v.get("start"), v.get("end")) for k, v in cells if v.get("reason") is not None])
             con.executemany(
                 "INSERT INTO checks VALUES (?,?,?,?,?,?)",
                 [(rid, i, c["rule"], 1 if c.get("ok") else 0, c.get("detail"),
@@ -359,7 +386,8 @@ class Store:
         if prev and prev[0] == rid:
             con.execute("UPDATE sources SET rel=? WHERE path=?", (rel, path))
             return
-        con.execute("DELETE FROM sources WHERE path=?", (path,))
+        if prev:  # a path seen for the first time has no row to take out
+            con.execute("DELETE FROM sources WHERE path=?", (path,))
         if rid is not None:
             con.execute("INSERT INTO sources VALUES (?,?,?)", (path, rid, rel))
         if prev and not con.execute("SELECT 1 FROM sources WHERE report_id=? LIMIT 1", (prev[0],)).fetchone():

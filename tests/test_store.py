@@ -135,6 +135,47 @@ def test_statements_in_traditional_script_leave_the_index_whole_when_replaced(tm
     _fts_ok(s.con)
 
 
+def test_statements_beyond_one_insert_and_cells_with_and_without_a_reason_come_back_whole(tmp_path):
+    """A report's statements go in INSERTs of store.STATEMENT_ROWS rows and its cells in two
+    groups (with a reason bound, without one written as NULL): whatever the counts, every row
+    comes back as written, with contiguous ids and each statement in the full-text index."""
+    s = store.Store.open(tmp_path / "db.sqlite")
+
+    def hits(phrase: str) -> list[int]:
+        return [r[0] for r in s.con.execute("SELECT rowid FROM statements_fts WHERE statements_fts MATCH ? ORDER BY rowid",
+                                            (f'"{phrase}"',))]
+
+    k = store.STATEMENT_ROWS
+    for n, sha in ((0, "01"), (1, "02"), (k, "03"), (2 * k + 3, "04")):
+        summary = _summary(sha=sha * 32)
+        summary["statements"] = [dict(summary["statements"][i % 2], text=f"报告{sha}第{i:03d}条網站整改", start=i, end=i + 1)
+                                 for i in range(n)]
+        summary["tables"] |= {f"t1.z{i}": {"value": i, "raw": str(i), "start": i, "end": i + 1,
+                                           **({"uncertain": True, "reason": f"r{i}"} if i % 3 == 0 else {})}
+                              for i in range(n)}
+        rid = s.put(summary, f"/in/{sha}.txt")
+        again = store.summary_of(s.con, rid)
+        assert again == summary | {"tables": dict(sorted(summary["tables"].items()))}
+        ids = [r[0] for r in s.con.execute("SELECT id FROM statements WHERE report_id=? ORDER BY ord", (rid,))]
+        assert ids == list(range(ids[0], ids[0] + n)) if n else ids == []
+        assert [hits(f"报告{sha}第{i:03d}条网站") for i in range(n)] == [[i] for i in ids]
+    assert s.con.execute("SELECT COUNT(*) FROM cells WHERE reason IS NULL AND uncertain = 0").fetchone()[0] == \
+        s.con.execute("SELECT COUNT(*) FROM cells WHERE uncertain = 0").fetchone()[0]
+    _fts_ok(s.con)
+
+
+def test_an_agency_region_found_in_one_report_is_not_given_to_the_next(tmp_path):
+    """Agency names are read once (cached): the region one report's text gives a name printed
+    without it belongs to that report only."""
+    s = store.Store.open(tmp_path / "db.sqlite")
+    bare = _summary(sha="0a" * 32) | {"meta": {"agency": "市商务局", "year": 2022, "title": None, "template": "2021"}}
+    s.put(bare, "/in/a.txt", text=lambda: "……\n驻马店市商务局\n2023年1月20日")
+    s.put(bare | {"sha256": "0b" * 32}, "/in/b.txt", text=lambda: "")
+    s.put(bare | {"sha256": "0c" * 32}, "/in/c.txt", text=lambda: "……\n信阳市商务局\n2023年1月20日")
+    rows = s.con.execute("SELECT sha256, agency_key, region_from FROM reports ORDER BY sha256").fetchall()
+    assert [r[1:] for r in rows] == [("驻马店市/commerce", "text"), (None, ""), ("信阳市/commerce", "text")]
+
+
 def test_same_content_at_two_paths_is_one_report(tmp_path):
     s = store.Store.open(tmp_path / "db.sqlite")
     s.put(_summary("a.txt"), "/in/a.txt")
