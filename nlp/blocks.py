@@ -18,7 +18,7 @@ heading) is computed once, and the facts of short lines, which repeat from repor
 are remembered (bounded memos), as are the kinds of short text blocks; each line is offered
 only to the table readers its kind and sort allow; and the regular expressions that would run
 on every paragraph are guarded by cheap exact tests (see PAGE_HINT, ``_may_hold_letters``,
-``_ends_sentence``).
+a sentence's last character).
 """
 
 from __future__ import annotations
@@ -69,18 +69,22 @@ def _line_facts(t: str, markdown: bool = False) -> Facts:
     a text line of at most two characters, not a number (a heading printed a character a
     line is made of those); and its cells if it is a row of a space-aligned table."""
     kind = _kind(t)
-    may_head = markdown or not H.cannot_be_top_level(t)
-    if kind == "empty" or kind == "ws":
-        return kind, BLANK, may_head, False, None
     if kind != "text":
-        return kind, HARD, may_head, False, None
+        may_head = markdown or not H.cannot_be_top_level(t)
+        return kind, BLANK if kind == "empty" or kind == "ws" else HARD, may_head, False, None
     s = t.strip()
     last = s[-1]
-    if last in _SENTENCE_END_CHARS:  # (the usual line of prose: no number ends so, no row either)
-        return kind, HARD, may_head, len(s) <= 2, None
-    # (a space-aligned row ends with a number: most other lines are told by their last character)
+    # (a space-aligned row ends with a number: most other lines are told by their last
+    # character; no sentence end is a digit or a _NO_VALUE_LAST)
     row = _space_cells(t) if last.isdigit() or last in _NO_VALUE_LAST else None
-    if len(s) > 30 or (may_head and H.is_section_heading(t, markdown)):
+    if len(s) > 30:
+        # (the usual line of prose. Whether a text line is a fence is asked of lines of at most
+        # 30 characters only (_tab_region, _cell_lines_region): may_head is left True untested)
+        return kind, HARD, True, False, row
+    may_head = markdown or not H.cannot_be_top_level(t)
+    if last in _SENTENCE_END_CHARS:
+        return kind, HARD, may_head, len(s) <= 2, None
+    if may_head and H.is_section_heading(t, markdown):
         return kind, HARD, may_head, len(s) <= 2 and not _is_number(s), row
     number = _is_number(s)
     return kind, NUMBER if number else WORD, may_head, len(s) <= 2 and not number, row
@@ -230,12 +234,6 @@ def _is_number(s: str) -> bool:
 _SENTENCE_END_CHARS = frozenset(P.SENTENCE_END_CHARS)
 
 
-def _ends_sentence(stripped: str) -> bool:
-    """Whether a stripped, non-empty line ends a sentence: its last character is one of
-    ``P.SENTENCE_END_CHARS``."""
-    return stripped[-1] in _SENTENCE_END_CHARS
-
-
 _BLANK = frozenset(("empty", "ws"))
 
 
@@ -308,7 +306,9 @@ def _cell_lines_table(lines: Lines, i: int, j: int) -> Block:
                 rows.append(row)
                 row = []
         elif kind == "cellline" or kind == "ws":  # the cell is the line after its tab, trimmed
-            row.append(_cell(t, starts[k]))  # (the tab is whitespace: trimming the line trims the cell)
+            body = t.strip()  # (the tab is whitespace: trimming the line trims the cell; as _cell)
+            first = starts[k] + len(t) - len(t.lstrip())
+            row.append(Cell(body, first, first + len(body)))
         else:  # continuation: glue to the previous cell
             piece = t.strip()
             if row:
@@ -470,7 +470,7 @@ def _text_kind(body: str, markdown: bool, letters: bool) -> str:
         return "spam"
     if hinted and len(body) < 200 and P.CHROME_LINE.search(body):
         return "chrome"
-    if _ends_sentence(body):
+    if body[-1] in _SENTENCE_END_CHARS:  # (a line that ends a sentence is prose)
         return "paragraph"
     h = H.parse(body, markdown)
     is_heading = h is not None and not h.run_in and (
@@ -486,23 +486,32 @@ _KINDS: dict[tuple[str, bool], str] = {}
 _KINDS_LIMIT = 20000
 
 
-def _text_block(text: str, start: int, end: int, markdown: bool, letters: bool, joined: bool = False) -> Block:
-    """The heading, paragraph, chrome or spam block of a line (``joined``: of a heading joined
-    from one-character lines, spanning ``start``-``end``)."""
-    body = text.strip()
-    if not joined:
-        start += len(text) - len(text.lstrip())
-        end = start + len(body)
-    kind = _KINDS.get((body, markdown)) if len(body) <= 40 else None
-    if kind is None:
+def _text_block(body: str, start: int, end: int, markdown: bool, letters: bool) -> Block:
+    """The heading, paragraph, chrome or spam block of stripped text ``body`` spanning
+    ``start``-``end``."""
+    if len(body) > 40:
         kind = _text_kind(body, markdown, letters)
-        if len(body) <= 40:
+    else:
+        kind = _KINDS.get((body, markdown))
+        if kind is None:
+            kind = _text_kind(body, markdown, letters)
             if len(_KINDS) >= _KINDS_LIMIT:
                 _KINDS.clear()
             _KINDS[body, markdown] = kind
     if markdown:
         return Block(kind, start, end, text=body, markdown=True)
     return Block(kind, start, end, body)  # (keywords cost a noticeable share of a paragraph's time)
+
+
+def _line_block(t: str, start: int, markdown: bool, letters: bool) -> Block | None:
+    """The text block of a line printed as ``t`` at ``start``, its span trimmed with its text;
+    None for a blank line."""
+    body = t.strip()
+    if not body:
+        return None
+    if body is not t:  # (str.strip returns the string itself when there is nothing to trim)
+        start += len(t) - len(t.lstrip())
+    return _text_block(body, start, start + len(body), markdown, letters)
 
 
 #: line kinds a text block is made of
@@ -516,8 +525,8 @@ def _text_blocks(lines: Lines, pending: list[int], blocks: list[Block]) -> None:
     short = list(map(lines.short.__getitem__, pending))
     if True not in short:  # (the usual case: no heading printed a character a line)
         for k in pending:
-            if kinds[k] in _TEXT_KINDS and texts[k].strip():
-                blocks.append(_text_block(texts[k], starts[k], starts[k] + len(texts[k]), k in markdown, letters))
+            if kinds[k] in _TEXT_KINDS and (block := _line_block(texts[k], starts[k], k in markdown, letters)) is not None:
+                blocks.append(block)
         return
     n = len(pending)
     a = 0
@@ -527,13 +536,14 @@ def _text_blocks(lines: Lines, pending: list[int], blocks: list[Block]) -> None:
             b += 1
         if b - a >= 3:
             first, last = pending[a], pending[b - 1]
+            # (each piece is a text line stripped, not blank: the joined text needs no trimming)
             joined = "".join(texts[k].strip() for k in pending[a:b])
-            blocks.append(_text_block(joined, starts[first], lines.end(last), first in markdown, letters, joined=True))
+            blocks.append(_text_block(joined, starts[first], lines.end(last), first in markdown, letters))
             a = b
             continue
         k = pending[a]
-        if kinds[k] in _TEXT_KINDS and texts[k].strip():
-            blocks.append(_text_block(texts[k], starts[k], lines.end(k), k in markdown, letters))
+        if kinds[k] in _TEXT_KINDS and (block := _line_block(texts[k], starts[k], k in markdown, letters)) is not None:
+            blocks.append(block)
         a += 1
 
 

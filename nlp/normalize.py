@@ -51,6 +51,22 @@ def _fold_run(m) -> str:
     return m.group().translate(_TABLE)
 
 
+def _fold_counting_traditional(text: str, sample: int) -> tuple[str, int]:
+    """``fold_width_and_spaces(text)`` and how many of the first ``sample`` characters are
+    traditional (P.TRADITIONAL_CHARS), in one scan of the text instead of two. Folding maps no
+    character to or from a traditional one: the count is also the folded text's."""
+    hits = 0
+
+    def fold(m) -> str:
+        nonlocal hits
+        run = m.group()
+        if ord(run[0]) not in _TABLE and m.start() < sample:  # (not foldable: traditional)
+            hits += 1
+        return run.translate(_TABLE)  # (a traditional character is not in the table: kept)
+
+    return P.FOLDABLE_OR_TRADITIONAL.sub(fold, text), hits
+
+
 def _blank(m) -> str:
     return " " * len(m.group(0))
 
@@ -67,18 +83,18 @@ def blank_markdown(text: str) -> str:
 def blank_page_numbers(text: str) -> str:
     """Blank lines that only carry a page number ('- 1 -', '第3页 共10页').
 
-    Such a line holds a dash, 页 or "/" (PAGE_NUMBER_HINT): only the lines with one are
+    Such a line holds a dash, 页 or "/" (PAGE_NUMBER_HINT_CHARS): only the lines with one are
     tried, which finds what a search of the whole text would (a match is one whole line)."""
+    hinted: set[int] = set()  # the starts of the lines that hold a hint
+    for hint in P.PAGE_NUMBER_HINT_CHARS:
+        pos = text.find(hint)
+        while pos >= 0:
+            hinted.add(text.rfind("\n", 0, pos) + 1)
+            end = text.find("\n", pos)  # (a line's other hints of this kind need no look)
+            pos = text.find(hint, end) if end >= 0 else -1
     pieces: list[str] = []
     done = 0  # text before this offset is in pieces
-    tried = -1  # end of the last line tried
-    for hint in P.PAGE_NUMBER_HINT.finditer(text):
-        if hint.start() < tried:
-            continue
-        start = text.rfind("\n", 0, hint.start()) + 1
-        tried = text.find("\n", hint.start())
-        if tried < 0:
-            tried = len(text)
+    for start in sorted(hinted):
         m = P.PAGE_NUMBER_LINE.match(text, start)
         if m:
             pieces += (text[done : m.start()], " " * (m.end() - m.start()))
@@ -103,10 +119,18 @@ def _t2s_table() -> dict[int, str]:
     return {ord(k): v for k, v in table.items() if len(k) == 1 and len(v) == 1 and k != v}
 
 
-def is_traditional(text: str, sample: int = 20000) -> bool:
+#: how many characters is_traditional reads
+SAMPLE = 20000
+
+
+def is_traditional(text: str, sample: int = SAMPLE) -> bool:
     """True when the text is written in traditional characters (checked on a sample)."""
     head = text[:sample]
-    hits = len(P.TRADITIONAL_CHARS.findall(head))
+    return _mostly_traditional(head, len(P.TRADITIONAL_CHARS.findall(head)))
+
+
+def _mostly_traditional(head: str, hits: int) -> bool:
+    """Whether ``hits`` traditional characters make ``head`` a traditional text."""
     return hits >= 5 and hits >= 0.01 * sum(1 for ch in head if "\u4e00" <= ch <= "\u9fff")
 
 
@@ -118,8 +142,8 @@ def to_simplified(text: str) -> str:
 def normalize(text: str) -> tuple[str, list[str]]:
     """Run every normalizer; returns the text and notes on what was done."""
     notes: list[str] = []
-    out = fold_width_and_spaces(text)
-    if is_traditional(out):
+    out, hits = _fold_counting_traditional(text, SAMPLE)
+    if _mostly_traditional(out[:SAMPLE], hits):  # (is_traditional(out), its scan done by the fold)
         out = to_simplified(out)
         notes.append("traditional script converted to simplified for matching")
     out = blank_markdown(out)

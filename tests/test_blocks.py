@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nlp import blocks, normalize
+from nlp import headings as H
 from nlp import patterns as P
 
 
@@ -190,3 +193,13 @@ def test_spam_found_by_its_letters_only():
     norm, _ = normalize.normalize(text)
     kinds = [(b.kind, b.text[:4]) for b in blocks.segment(norm, text)]
     assert ("spam", "最新ca") in kinds and ("spam", "加微信：") in kinds
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("一二、(1)第部分总体情况主动公开政府信息。 \t0|#"), max_size=45), max_size=8))
+def test_fence_is_a_section_heading_whatever_the_line_length(texts):
+    # _line_facts leaves may_fence True, untested, on lines of more than 30 characters
+    text = "\n".join(texts + ["一、主   动   公   开   政   府   信   息   情   况"])  # (39 characters, a fence)
+    lines = blocks.Lines(text)
+    for i, t in enumerate(lines.texts):
+        assert lines.fence(i) == H.is_section_heading(t, i in lines.markdown)

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nlp import normalize as N
+from nlp import patterns as P
 
 
 @pytest.mark.parametrize(
@@ -82,3 +83,27 @@ def test_normalize_preserves_length(text):
     assert len(out) == len(text)
     # line structure is untouched: offsets of line breaks are the same
     assert [i for i, c in enumerate(out) if c in "\r\n"] == [i for i, c in enumerate(text) if c in "\r\n"]
+
+
+#: characters the one-scan fold meets: foldable, traditional, other CJK, ASCII, line breaks
+_FOLD_MIX = "（）０９ＡＺ／－−‐\u3000\u00a0\u200b\x0b資訊開報處與為這個們頁信息公开年报a1 -/\n\t"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_FOLD_MIX), max_size=60), st.integers(0, 70))
+def test_fold_counting_traditional_is_fold_and_count(text, sample):
+    # the one-scan fold of normalize() against the two scans it replaces
+    assert N._fold_counting_traditional(text, sample) == (
+        N.fold_width_and_spaces(text),
+        len(P.TRADITIONAL_CHARS.findall(text[:sample])),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("-—–―－页第共/,， \t\n0123456789٣a|"), max_size=40))
+def test_page_number_lines_hold_a_hint(text):
+    # blank_page_numbers tries only the lines holding a PAGE_NUMBER_HINT_CHARS character
+    for m in P.PAGE_NUMBER_LINE.finditer(text):
+        assert any(c in m.group() for c in P.PAGE_NUMBER_HINT_CHARS)
+    expected = P.PAGE_NUMBER_LINE.sub(lambda m: " " * len(m.group()), text)
+    assert N.blank_page_numbers(text) == expected
