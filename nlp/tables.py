@@ -205,6 +205,11 @@ class _Vocab:
         self.t3_total = self.t3_columns.index(tpl.t3_total)
         self.t4_columns = [f"{g}.{c}" for g in tpl.t4_groups for c in tpl.t4_columns]
         self.t4_keys = [f"t4.{c}" for c in self.t4_columns]
+        #: group -> (its label pattern, its columns, its keys): rows printed one per group
+        self.t4_group_rows = {
+            g: (pat, [f"{g}.{c}" for c in tpl.t4_columns], [f"t4.{g}.{c}" for c in tpl.t4_columns])
+            for g, pat in tpl.t4_group_rows.items()
+        }
         self.row_order = {"t3": [r.key for r in tpl.t3_rows], "t2": [r for _, rows in tpl.t2_groups for r in rows]}
         self.row_index: dict[str, dict[str, int]] = {}
         for table, keys in self.row_order.items():
@@ -543,7 +548,9 @@ class _Reader:
                 self.ex.label_only.remove(f"{table}.{key}")
             self._item(table, key, row, shape, plabel)
         elif self.ctx == "t4":
-            self._item("t4", "", row, shape, label)
+            # a row labelled with one group holds that group's columns; else the whole table's
+            group = next((g for g, (pat, _, _) in self.voc.t4_group_rows.items() if label and pat.search(label)), "")
+            self._item("t4", group, row, shape, label)
         elif not label and self.ctx in ("t2", "t3"):
             key = self._next_row(self.ctx)
             if key is None:
@@ -579,8 +586,9 @@ class _Reader:
                 self.last[table] = at
         if table == "t3":
             cols, keys, total = voc.t3_columns, voc.t3_keys(key), voc.t3_total
-        elif table == "t4":
-            cols, keys, total = voc.t4_columns, voc.t4_keys, None
+        elif table == "t4":  # key: the group a row holds, or "" for all of them
+            _, cols, keys = voc.t4_group_rows[key] if key else (None, voc.t4_columns, voc.t4_keys)
+            total = None
         else:
             cols, keys = voc.t2_columns(key, self.t2_cols)
             total = None

@@ -71,6 +71,9 @@ class Template:
     t4_columns: dict[str, re.Pattern]
     t4_header: re.Pattern
     t4_flat_anchor: re.Pattern
+    #: a data row's label naming one group ("行政复议 | 1 | 0 | 0 | 0 | 1"): a table printed one
+    #: row per group under five column headers, the row holding that group's columns
+    t4_group_rows: dict[str, re.Pattern]
     # arithmetic
     lists: dict[str, tuple[str, ...]]
     relations: tuple[dict, ...]
@@ -139,6 +142,7 @@ def load(template_id: str) -> Template:
         t4_columns=_compile_map(t4["columns"]),
         t4_header=re.compile(t4["header_labels"]),
         t4_flat_anchor=re.compile(t4["flat_anchor"]),
+        t4_group_rows=_compile_map(t4.get("group_rows", {})),
         lists={k: tuple(v) for k, v in data["lists"].items()},
         relations=tuple(data["relations"]),
         may_be_negative=tuple(data.get("may_be_negative", ())),

@@ -320,3 +320,30 @@ def test_row_keys_start_with_their_table(template):
             for header in ([], list(tpl.t2_row_columns(row))):
                 assert all(k.startswith("t2.") for k in voc.t2_columns(row, header)[1])
     assert voc.t4_keys and all(k.startswith("t4.") for k in voc.t4_keys)
+
+
+T4_GROUP_VALUES = {"review": (1, 0, 0, 0, 1), "suit_direct": (2, 1, 0, 0, 3), "suit_after_review": (0, 0, 1, 0, 1)}
+T4_PARTS = ("upheld", "corrected", "other", "pending", "total")
+
+
+def _t4_one_row_per_group(labels: tuple[str, str, str], sep: str) -> str:
+    rows = [["", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]]
+    rows += [[label, *map(str, T4_GROUP_VALUES[g])] for label, g in zip(labels, T4_GROUP_VALUES)]
+    if sep == "|":
+        return "\n".join("| " + " | ".join(r) + " |" for r in rows) + "\n"
+    return "\n".join(sep.join(r) for r in rows) + "\n"
+
+
+@pytest.mark.parametrize("labels", [
+    ("行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）"),
+    ("行政复议", "未经复议直接起诉", "复议后起诉"),
+])
+@pytest.mark.parametrize("sep", ["\t", "|"])
+@pytest.mark.parametrize("year", [2019, 2021])
+def test_table4_printed_one_row_per_group(labels, sep, year):
+    # a table 4 printed as three rows of five under the column headers: each row holds its
+    # group's columns (it once filled table 4's first group three times, with warnings)
+    r = read(doc(t4=_t4_one_row_per_group(labels, sep), year=year))
+    got = cells(r, "t4")
+    assert got == {f"{g}.{p}": (v, str(v), False) for g, vals in T4_GROUP_VALUES.items() for p, v in zip(T4_PARTS, vals)}
+    assert not [w for w in r.warnings if "t4." in w]
