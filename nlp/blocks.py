@@ -306,9 +306,7 @@ def _cell_lines_table(lines: Lines, i: int, j: int) -> Block:
                 rows.append(row)
                 row = []
         elif kind == "cellline" or kind == "ws":  # the cell is the line after its tab, trimmed
-            body = t.strip()  # (the tab is whitespace: trimming the line trims the cell; as _cell)
-            first = starts[k] + len(t) - len(t.lstrip())
-            row.append(Cell(body, first, first + len(body)))
+            row.append(_cell(t, starts[k]))  # (the tab is whitespace: trimming the line trims the cell)
         else:  # continuation: glue to the previous cell
             piece = t.strip()
             if row:

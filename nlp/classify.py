@@ -212,9 +212,7 @@ def _no_lap(stage: str) -> None:
 
 def _proba(clf, texts: list[str], context: list[list[str]], kind: str, seg) -> np.ndarray:
     """``clf.proba`` of each text with its context tokens: ``F.text_tokens(text) + context``
-    (character n-grams are handed over as texts, which the model counts without strings)."""
-    if kind == "char":
-        return clf.proba_many(context, texts)
+    (models of word features; character n-grams go through ``_Grams`` instead)."""
     return clf.proba_many([F.text_tokens(t, kind, seg) + c for t, c in zip(texts, context)])
 
 

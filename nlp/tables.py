@@ -69,13 +69,17 @@ class _Item:
     table: str  # t2 | t3 | t4
     keys: list[str]  # the cells' keys in printed order ("t3.granted.natural", …): shared, read only
     row: Row
-    L: int  # index of the first cell after the label cells
     shape: _Shape  # of the row as printed (a scattered row's later values are not in it)
     grid: int | None  # where the header grid puts the first column, if it does
     label: str
     total: int | None  # index of the row's total column (the single-value rule)
     reason: str | None = None  # why the row itself is uncertain (its label is not printed)
     open: bool = False  # values printed as separate paragraphs may still follow
+
+    @property
+    def L(self) -> int:
+        """The index of the first cell after the label cells (the shape's)."""
+        return self.shape.L
 
 
 @dataclass
@@ -596,7 +600,7 @@ class _Reader:
                 self._warn_row(label, row, shape.L, "a table-2 row without known columns")
                 return
         grid = self._grid(table, cols, row)
-        self.items.append(_Item(table, keys, row, shape.L, shape, grid, label, total, reason, open=not row.positional))
+        self.items.append(_Item(table, keys, row, shape, grid, label, total, reason, open=not row.positional))
 
 
 # ------------------------------------------------------------------------ placement
