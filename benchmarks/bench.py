@@ -197,7 +197,7 @@ def stage_times(docs: list[tuple[str, bytes]], model, workdir: Path) -> dict:
     """Seconds per stage over ``docs``, in this process, with ``model``."""
     from nlp import batch, decode, pipeline
     from nlp.batch import Task
-    from nlp.summary import to_json
+    from nlp.summary import summary_json
 
     laps = Laps()
     db = _store(workdir)
@@ -208,7 +208,7 @@ def stage_times(docs: list[tuple[str, bytes]], model, workdir: Path) -> dict:
         laps("decode")
         summary = pipeline.analyze_source(source, model, lap=laps)
         d = summary.to_dict()
-        to_json(d)  # as the batch writes it
+        summary_json(summary, d)  # as the batch writes it (the store takes the dict)
         laps("summary")
         chars += len(source.text)
         if db is not None:
@@ -259,13 +259,13 @@ def in_process(paths: list[Path], model) -> float:
     """Seconds to turn every file into its summary's JSON text, in this process."""
     from nlp import decode, pipeline
     from nlp.errors import GkError
-    from nlp.summary import to_json
+    from nlp.summary import summary_json
 
     t0 = time.perf_counter()
     for p in paths:
         try:
             s = pipeline.analyze_source(decode.load(p), model)
-            to_json(s.to_dict())
+            summary_json(s)
         except GkError:
             pass
     return time.perf_counter() - t0
@@ -343,7 +343,7 @@ def cli_startup(report: Path, runs: int) -> dict:
 def doc_size(sizes: tuple[int, ...], model) -> list[dict]:
     """Time to analyze one document of each size: plain-text reports merged into one file."""
     from nlp import decode, pipeline
-    from nlp.summary import to_json
+    from nlp.summary import summary_json
 
     texts = []
     i = 0
@@ -365,7 +365,7 @@ def doc_size(sizes: tuple[int, ...], model) -> list[dict]:
         for _ in range(2 if size <= (256 << 10) else 1):
             t0 = time.perf_counter()
             s = pipeline.analyze_source(decode.from_bytes(data, "merged.txt", max_bytes=64 << 20), model)
-            to_json(s.to_dict())
+            summary_json(s)
             dt = time.perf_counter() - t0
             best = dt if best is None else min(best, dt)
         rows.append({"bytes": len(data), "reports_merged": len(parts), "seconds": round(best, 3),

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nlp.errors import GkError
-from nlp.summary import to_json
+from nlp.summary import summary_json, to_json
 
 INDEX = "index.jsonl"
 ERRORS = "errors.jsonl"
@@ -100,7 +100,9 @@ def _work(path: str, options: dict) -> dict:
 
     try:
         summary = pipeline.analyze(path, **options)
-        return {"ok": True, "summary": summary.to_dict()}
+        d = summary.to_dict()
+        # the file's text made here, from the objects (cheaper than from the dict); the store takes the dict
+        return {"ok": True, "summary": d, "json": summary_json(summary, d)}
     except GkError as e:
         return {"ok": False, "error": e.to_dict()}
     except Exception as e:  # noqa: BLE001 - a worker must report, not die
@@ -373,7 +375,8 @@ def _commit(out: Path, task: Task, result: dict, log: _Log, sink=None) -> dict:
         tmp = target.with_name(target.name + ".tmp")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(to_json(result["summary"]), encoding="utf-8")
+            text = result.get("json") or to_json(result["summary"])  # (a relabelled copy has no text)
+            tmp.write_text(text, encoding="utf-8")
             os.replace(tmp, target)
         except OSError as e:
             with contextlib.suppress(OSError):

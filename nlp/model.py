@@ -176,7 +176,9 @@ class Summary:
     encoding: str = ""
     model: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, tables: bool = True) -> dict[str, Any]:
+        """The SUMMARY.md structure. ``tables=False`` keeps the ``tables`` entry's place but
+        leaves its value None: ``summary.summary_json`` writes the cells from the objects."""
         return {
             "schema_version": SCHEMA_VERSION,
             "source": self.source,
@@ -192,7 +194,7 @@ class Summary:
             "tables": {
                 k: v.to_dict() if v.uncertain else {"value": v.value, "raw": v.raw, "start": v.start, "end": v.end}
                 for k, v in self.tables.items()
-            },
+            } if tables else None,
             "checks": [
                 {"rule": c.rule, "ok": c.ok, "detail": c.detail, "numbers": c.numbers} if c.numbers else c.to_dict()
                 for c in self.checks

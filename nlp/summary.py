@@ -7,6 +7,7 @@ the input as decoded (for HTML, the raw page), so this is where spans are mapped
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring as _string  # the encoder's own escaping (C), quotes included
 
 from nlp.model import Block, Meta, Section, Source, Statement, Summary, TableValue
 
@@ -20,6 +21,43 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 def to_json(d: dict) -> str:
     """The JSON text of a summary dict (``Summary.to_dict()``), as written to its file."""
     return _ENCODER.encode(d)
+
+
+def summary_json(summary: Summary, d: dict | None = None) -> str:
+    """``to_json(summary.to_dict())``, byte for byte, for about three quarters of the cost.
+
+    The cells are half the text: some 200 per report, each a dict of four entries for the
+    encoder. Here they are written from the TableValue objects, one f-string each, and the rest
+    of the summary goes through the encoder as before (field types as the dataclasses declare:
+    an int ``start`` stays an int). ``d`` is ``summary.to_dict()`` when the caller has it
+    anyway (the batch stores it); without it, the cells' dicts are never made."""
+    if d is None:
+        d = summary.to_dict(tables=False)
+    items = list(d.items())
+    at = next(i for i, (k, _) in enumerate(items) if k == "tables")
+    parts = [to_json(dict(items[:at]))[1:-1], f'"tables": {_cells(summary.tables)}', to_json(dict(items[at + 1:]))[1:-1]]
+    return "{" + ", ".join([p for p in parts if p]) + "}"
+
+
+def _cells(tables: dict[str, TableValue]) -> str:
+    """The encoder's text of ``{key: cell.to_dict()}``. The usual cell (an int, read with
+    certainty) is one f-string; the others (blank, float, uncertain) go through ``_cell``."""
+    return "{" + ", ".join([
+        f'{_string(k)}: {{"value": {value}, "raw": {_string(v.raw)}, "start": {v.start}, "end": {v.end}}}'
+        if type(value := v.value) is int and not v.uncertain else f"{_string(k)}: {_cell(v)}"
+        for k, v in tables.items()
+    ]) + "}"
+
+
+def _cell(v: TableValue) -> str:
+    """The encoder's text of ``v.to_dict()``, for the cells ``_cells`` does not write inline
+    (None is spelled here: the encoder's fixed cost per call is ~40 times this)."""
+    x = v.value
+    value = "null" if x is None else to_json(x)
+    flags = ""
+    if v.uncertain:
+        flags = f', "uncertain": true, "reason": {"null" if v.reason is None else _string(v.reason)}'
+    return f'{{"value": {value}, "raw": {_string(v.raw)}, "start": {v.start}, "end": {v.end}{flags}}}'
 
 
 def _printed(source: Source, start: int, end: int) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from benchmarks import bench
 from nlp import batch
 from tests import batchcorpus
 
@@ -52,6 +53,26 @@ def test_batch_ends_every_input_as_a_result_or_an_error(corpus, tmp_path):
     assert (forced.done, forced.errors) == (980, 20)
     assert len(batch.read_jsonl(out / batch.ERRORS)) == 20
     assert len(batch.read_jsonl(out / batch.INDEX)) == 1000
+
+
+def test_summary_files_are_the_summaries_json(tmp_path):
+    """The worker writes the text from the objects; a copy of identical content is re-encoded
+    from its relabelled dict: both are json.dumps of the summary's dict, byte for byte."""
+    from nlp import pipeline
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in (1, 7, 10):  # a GB18030 report and an HTML page among them
+        name, data = bench.make_report(i)
+        (src / name).write_bytes(data)
+    name, data = bench.make_report(1)
+    (src / ("copy-" + name)).write_bytes(data)
+    out = tmp_path / "out"
+    assert batch.run(src, out, jobs=1, progress=False).done == 4
+    for f in sorted(src.iterdir()):
+        written = (out / (f.name + ".json")).read_text(encoding="utf-8")
+        assert json.loads(written)["source"] == str(f)  # the copy's own path, not the first one's
+        assert written == json.dumps(pipeline.analyze(str(f)).to_dict(), ensure_ascii=False)
 
 
 def test_changed_file_is_redone(tmp_path):

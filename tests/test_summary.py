@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from benchmarks import bench
 from nlp import decode, pipeline
 from nlp.model import Check, Statement, Summary, TableValue
-from nlp.summary import to_json
+from nlp.summary import summary_json, to_json
 from tests.conftest import SAMPLES
 
 
@@ -33,6 +33,24 @@ def test_to_json_is_json_dumps_for_real_summaries(summaries):
     for s in summaries:
         d = s.to_dict()
         assert to_json(d) == json.dumps(d, ensure_ascii=False)
+
+
+def test_summary_json_is_the_dicts_json_for_real_summaries(summaries):
+    """Written from the objects, with or without the dict at hand: the text of the dict."""
+    assert any(v.uncertain for s in summaries for v in s.tables.values())
+    assert any(v.value is None for s in summaries for v in s.tables.values())
+    for s in summaries:
+        d = s.to_dict()
+        text = json.dumps(d, ensure_ascii=False)
+        assert summary_json(s) == text
+        assert summary_json(s, d) == text
+
+
+def test_to_dict_without_tables_keeps_their_place(summaries):
+    s = summaries[0]
+    full, light = s.to_dict(), s.to_dict(tables=False)
+    assert list(light) == list(full) and light["tables"] is None
+    assert {k: v for k, v in light.items() if k != "tables"} == {k: v for k, v in full.items() if k != "tables"}
 
 
 # JSON-like values of every kind json.dumps takes: any code point (lone surrogates, non-BMP,
@@ -64,6 +82,21 @@ def test_to_json_of_generated_summaries(cells, numbers):
                 statements=[Statement("text\n", "problem", ["staff"], 0.5, None, 0, 5, {"staff": math.pi})])
     d = s.to_dict()
     assert to_json(d) == json.dumps(d, ensure_ascii=False)
+
+
+# cell values of every type a TableValue may hold (bools and big ints included), any text in
+# keys, printed tokens and reasons, any span
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_keys, st.tuples(
+    st.none() | st.booleans() | st.integers(min_value=-(10**30), max_value=10**30) | st.floats(),
+    st.text(st.characters(exclude_categories=())), st.integers(min_value=-5, max_value=10**9),
+    st.integers(min_value=0, max_value=10**9), st.booleans(), st.none() | _keys), max_size=6))
+def test_summary_json_of_any_cells(cells):
+    tables = {k: TableValue(value, raw, start, end, uncertain, reason) for k, (value, raw, start, end, uncertain, reason)
+              in cells.items()}
+    s = Summary("b.txt", tables=tables, warnings=["w\x00"])
+    assert summary_json(s) == json.dumps(s.to_dict(), ensure_ascii=False)
+    assert summary_json(s, s.to_dict()) == json.dumps(s.to_dict(), ensure_ascii=False)
 
 
 def test_to_dict_keeps_the_contract():
