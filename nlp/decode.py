@@ -57,9 +57,9 @@ def _looks_utf16(data: bytes) -> str | None:
     """UTF-16 without BOM: the NUL high bytes of ASCII characters (digits, line breaks)
     fall on one parity; few Chinese characters have a NUL byte, so a few percent of NULs,
     mostly on one side, is telling. The caller still checks the decoded text reads."""
+    if len(data) < 4 or data.find(0, 0, 8192) < 0:
+        return None  # (no NUL: below any threshold; found in C without copying the sample)
     sample = data[:8192]
-    if len(sample) < 4:
-        return None
     even = sample[0::2].count(0)
     odd = sample[1::2].count(0)
     nuls = even + odd
@@ -83,7 +83,7 @@ def _score(text: str) -> float:
 def decode_bytes(data: bytes, path: str) -> tuple[str, str, list[str]]:
     """Return (text, encoding, warnings) or raise E002/E003/E004."""
     warnings: list[str] = []
-    if not data.strip():
+    if not data or data.isspace():  # (as "not data.strip()": the same whitespace, stops at the first other byte, no copy)
         raise GkError("E002", path)
     for bom, enc in (
         (codecs.BOM_UTF32_LE, "utf-32"),
@@ -108,7 +108,7 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str, list[str]]:
     binary = sniff_binary(data)
     if binary:
         raise GkError("E006", path, binary)
-    if b"\x00" in data[:65536]:
+    if data.find(0, 0, 65536) >= 0:
         raise GkError("E003", path, "contains NUL bytes; not a text file")
     try:
         return data.decode("utf-8"), "utf-8", warnings
@@ -164,12 +164,12 @@ def from_bytes(data: bytes, path: str = "<bytes>", max_bytes: int = DEFAULT_MAX_
     )
     if fmt == "html":
         rendered = html_to_text(text)
-        if not rendered.text.strip():
+        if not rendered.text or rendered.text.isspace():
             raise GkError("E007", path, "the HTML page has no text outside page chrome")
         source.view = rendered.text
         source.starts = rendered.starts
         source.ends = rendered.ends
-    elif not text.strip():
+    elif not text or text.isspace():  # (as "not text.strip()", without the copy)
         raise GkError("E002", path)
     return source
 

@@ -14,7 +14,7 @@ by position; a trained classifier (when a model is given) refines those.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from nlp import headings as H
 from nlp.model import Block, Section
@@ -24,8 +24,10 @@ BODY_KINDS = frozenset({"heading", "paragraph", "table"})
 MIN_SCORE = 2.5
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """A heading candidate (a named tuple: immutable, and made in a fraction of a frozen
+    dataclass's time, whose __init__ sets each field through object.__setattr__)."""
+
     block: int
     key: int  # index into the vocabulary's keys
     score: float
@@ -38,8 +40,14 @@ def candidates(blocks: list[Block]) -> list[Candidate]:
     for i, b in enumerate(blocks):
         if b.kind not in ("heading", "paragraph"):
             continue
-        if b.kind == "paragraph" and not b.markdown and H.cannot_have_marker(b.text):
-            continue  # (no marker, not a heading: it would be skipped below; saves parsing it)
+        if b.kind == "paragraph" and not b.markdown:
+            # (no marker, not a heading: it would be skipped below; saves parsing it).
+            # cannot_have_marker reads the first character after stripping whitespace: for a
+            # paragraph opening with an ideograph (most do) that character alone answers, and
+            # the paragraph is not copied by the strip
+            first = b.text[:1]
+            if H.cannot_have_marker(first if "\u4e00" <= first <= "\u9fff" else b.text):
+                continue
         h = H.parse(b.text, b.markdown)
         if h is None or not h.keys:
             continue
@@ -65,6 +73,13 @@ def best_sequence(cands: list[Candidate]) -> list[Candidate]:
     """The highest-scoring chain with blocks and keys both strictly increasing."""
     if not cands:
         return []
+    if _is_chain(cands):
+        return list(cands)
+    return _search(cands)
+
+
+def _search(cands: list[Candidate]) -> list[Candidate]:
+    """best_sequence for any non-empty list of candidates, by dynamic programming."""
     best = [c.score for c in cands]
     back: list[int | None] = [None] * len(cands)
     # The best predecessor of a candidate is, for each (key, style) before it, the earliest
@@ -102,6 +117,21 @@ def best_sequence(cands: list[Candidate]) -> list[Candidate]:
         chain.append(cands[cur])
         cur = back[cur]
     return chain[::-1]
+
+
+def _is_chain(cands: list[Candidate]) -> bool:
+    """Whether the candidates, in their order, already form a chain (blocks and keys strictly
+    increasing), each scoring at least MIN_SCORE, as in most reports: one heading per section.
+    Then that chain is the best one: adding a candidate to a chain adds its score (>= 2.5)
+    and costs at most the 0.5 style bonus of the link it splits, so the chain of them all
+    scores above any other, and _search would find exactly it (each
+    candidate's best predecessor is the one just before it, by a margin of >= 2)."""
+    prev = None
+    for c in cands:
+        if c.score < MIN_SCORE or (prev is not None and (c.block <= prev.block or c.key <= prev.key)):
+            return False
+        prev = c
+    return True
 
 
 def _confidence(score: float) -> float:

@@ -10,6 +10,8 @@ import codecs
 
 import pytest
 import zhconv
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nlp import decode, pipeline
 from nlp.errors import GkError
@@ -139,3 +141,56 @@ def test_markdown_and_extensionless_files(tmp_path):
     page = tmp_path / "page"
     page.write_text("<!DOCTYPE html><html><body><p>一、总体情况</p></body></html>", encoding="utf-8")
     assert decode.load(page).format == "html"
+
+
+# -- the decode stage's cheap tests stand for the ones they replaced ----------------------
+
+def test_isspace_is_strip_to_nothing_for_every_byte_and_character():
+    """decode_bytes and from_bytes test "all whitespace" with isspace(), not strip() (no copy)."""
+    for b in range(256):
+        one = bytes([b])
+        assert (not one.strip()) == one.isspace(), one
+        assert (not (b" " + one + b"\n").strip()) == (b" " + one + b"\n").isspace(), one
+    for code in range(0x110000):
+        ch = chr(code)
+        assert (not ch.strip()) == ch.isspace(), hex(code)
+
+
+def _looks_utf16_reference(data: bytes) -> str | None:
+    """_looks_utf16 as it was, counting NULs in every sample."""
+    sample = data[:8192]
+    if len(sample) < 4:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    nuls = even + odd
+    if nuls < max(2, len(sample) // 200):
+        return None
+    if odd >= 0.75 * nuls:
+        return "utf-16-le"
+    if even >= 0.75 * nuls:
+        return "utf-16-be"
+    return None
+
+
+@pytest.mark.parametrize("data", [
+    b"", b"\x00", b"ab\x00", b"a\x00b\x00", b"\x00a\x00b", "总体情况 2021".encode("utf-16-le"),
+    "总体情况 2021".encode("utf-16-be"), b"x" * 8192 + b"\x00\x00\x00\x00", b"x" * 8188 + b"\x00\x00\x00\x00",
+    "本年度".encode() * 3000, ("报告\n" * 3000).encode("utf-16-le"), b"\x00" * 10,
+])
+def test_looks_utf16_as_before(data):
+    assert decode._looks_utf16(data) == _looks_utf16_reference(data)
+
+
+def test_empty_and_whitespace_files_are_e002():
+    for data in (b"", b" \n\t\r\x0b\x0c", "\u3000\n".encode()):
+        with pytest.raises(GkError) as e:
+            decode.from_bytes(data, "r.txt")
+        assert e.value.code == "E002"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"\x00", b"a", "报".encode(), b"\x00\x00", b"\n"]), max_size=40), st.integers(0, 8200))
+def test_looks_utf16_as_before_on_mixtures(parts, pad):
+    data = b"x" * pad + b"".join(parts)
+    assert decode._looks_utf16(data) == _looks_utf16_reference(data)

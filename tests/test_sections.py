@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from nlp import headings as H
 from nlp import pipeline
+from nlp import sections as S
+from nlp.model import Block
 
 BODY = "本段为正文内容，说明有关情况。"
 
@@ -93,3 +98,46 @@ def test_methods_and_confidence_are_recorded():
     summary = pipeline.analyze_bytes(CASES[-1][1].encode(), "r.txt")
     assert summary.sections[0].method == "position" and summary.sections[0].confidence < 0.5
     assert any("no section headings" in w for w in summary.warnings)
+
+
+# -- fast paths of nlp.sections (each must answer as the general path does) -------------
+
+def test_an_ideograph_alone_decides_whether_a_marker_can_start():
+    """candidates() skips a paragraph opening with an ideograph by that character alone."""
+    for code in range(0x4E00, 0xA000):
+        c = chr(code)
+        for text in (c, c + "、总体情况", c + " (一)", c + "1、"):
+            assert H.cannot_have_marker(text) == H.cannot_have_marker(c), text
+
+
+def test_paragraphs_with_and_without_markers_as_candidates():
+    texts = ["一、总体情况", "二、主动公开政府信息情况", " 三、收到和处理政府信息公开申请情况", "本年度总体情况良好。",
+             "第一部分 总体情况", "(五)存在的主要问题及改进情况", "4、政府信息公开行政复议、行政诉讼情况"]
+    blocks = [Block("paragraph", 10 * i, 10 * i + 5, text=t) for i, t in enumerate(texts)]
+    found = [(c.block, H.vocabulary().keys[c.key]) for c in S.candidates(blocks)]
+    assert found == [(0, "overview"), (1, "proactive"), (2, "applications"), (4, "overview"), (5, "problems"),
+                     (6, "review_litigation")]
+
+
+_cand = st.builds(
+    S.Candidate,
+    block=st.integers(0, 12),
+    key=st.integers(0, 5),
+    score=st.sampled_from([2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0]),
+    style=st.sampled_from(["cn_dun", "num_dun", "paren_cn", "md"]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_cand, min_size=1, max_size=8))
+def test_best_sequence_fast_path_is_the_search(cands):
+    assert S.best_sequence(cands) == S._search(cands)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_cand, min_size=1, max_size=8, unique_by=lambda c: c.key))
+def test_best_sequence_of_a_chain_is_the_search(cands):
+    """(Sorted by key with increasing blocks: chains, which the fast path answers.)"""
+    chain = [c._replace(block=n) for n, c in enumerate(sorted(cands, key=lambda c: c.key))]
+    assert S._is_chain(chain)
+    assert S.best_sequence(chain) == S._search(chain)
