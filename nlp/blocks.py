@@ -68,11 +68,17 @@ def _line_facts(t: str, markdown: bool = False) -> Facts:
     it may be a section heading (if not, H.is_section_heading is False for it); whether it is
     a text line of at most two characters, not a number (a heading printed a character a
     line is made of those); and its cells if it is a row of a space-aligned table."""
-    kind = _kind(t)
-    if kind != "text":
-        may_head = markdown or not H.cannot_be_top_level(t)
-        return kind, BLANK if kind == "empty" or kind == "ws" else HARD, may_head, False, None
     s = t.strip()
+    if s and "\t" not in t:  # (the usual line: _kind's answer for it, from the text stripped once)
+        kind = "pipe" if s[0] == "|" and t.count("|") >= 2 else "text"
+    else:
+        kind = _kind(t)
+    if kind != "text":
+        # (a fence is asked of text and cell lines only: the other kinds, table rows that are
+        # long and never cached and blank lines, leave may_head True untested: Lines.fence
+        # would then ask is_section_heading itself)
+        may_head = kind != "cellline" or markdown or not H.cannot_be_top_level(t)
+        return kind, BLANK if kind == "empty" or kind == "ws" else HARD, may_head, False, None
     last = s[-1]
     # (a space-aligned row ends with a number: most other lines are told by their last
     # character; no sentence end is a digit or a _NO_VALUE_LAST)
@@ -189,7 +195,7 @@ def _cell(text: str, start: int) -> Cell:
     """A cell printed as ``text`` at ``start``, with surrounding whitespace trimmed (its span
     trimmed with it)."""
     body = text.strip()
-    if len(body) == len(text):
+    if body is text:  # (str.strip returns the string itself when there is nothing to trim)
         return Cell(text, start, start + len(text))
     s = start + len(text) - len(text.lstrip())
     return Cell(body, s, s + len(body))
@@ -241,9 +247,8 @@ _BLANK = frozenset(("empty", "ws"))
 def _tab_region(lines: Lines, i: int) -> int:
     """End (exclusive) of the tab table starting at tab row i."""
     kinds, texts, n = lines.kinds, lines.texts, lines.n
-    j = i + 1
     last = i
-    while j < n:
+    for j in range(i + 1, n):
         kind = kinds[j]
         if kind == "tabrow":
             last = j
@@ -260,7 +265,6 @@ def _tab_region(lines: Lines, i: int) -> int:
             break
         if j - last > 3:
             break
-        j += 1
     return last + 1
 
 
@@ -274,10 +278,9 @@ def _tab_table(lines: Lines, i: int, j: int) -> Block:
 def _cell_lines_region(lines: Lines, i: int) -> int:
     """End (exclusive) of a one-cell-per-line table starting at cell line i, or i if none."""
     kinds, texts, n, may_fence = lines.kinds, lines.texts, lines.n, lines.may_fence
-    j = i
     last = i
     cells = 0
-    while j < n:
+    for j in range(i, n):
         kind = kinds[j]
         if kind == "cellline":
             if cells >= 3 and may_fence[j] and lines.fence(j):
@@ -291,7 +294,6 @@ def _cell_lines_region(lines: Lines, i: int) -> int:
             last = j  # continuation of the previous cell
         else:
             break
-        j += 1
     return last + 1 if cells >= 3 else i
 
 
@@ -397,10 +399,11 @@ class _Scattered:
     From a start line the run goes on over short text lines (blank lines skipped) until a line
     that cannot be in such a table (long, a heading, a sentence, a table row), or until a
     ninth non-number line when no number came yet; it is a table when it holds at least 4
-    numbers and they are at least 40% of its lines. The line facts are computed once for the
-    document (the lines of each sort, counts before each line), so asking at every line costs
-    a few binary searches (a naive scan from every start is quadratic on a long run of short
-    lines).
+    numbers and they are at least 40% of its lines. The lines of each sort are listed once for
+    the document, so asking at every line costs a few binary searches (a naive scan from every
+    start is quadratic on a long run of short lines). A run holds no line of sort HARD: its
+    text lines are its lines of sort NUMBER or WORD, its other lines are blank, and every count
+    it needs is a difference of two positions in these lists.
     """
 
     def __init__(self, lines: Lines) -> None:
@@ -413,11 +416,6 @@ class _Scattered:
         self.word = [j for j, sort in enumerate(sorts) if sort == WORD]  # short lines that are not
         self.hard = [j for j, sort in enumerate(sorts) if sort == HARD]  # lines that end a run
         self.nonblank = [j for j, sort in enumerate(sorts) if sort != BLANK]
-        is_number = [0] * self.n
-        for j in self.number:
-            is_number[j] = 1
-        self.numbers = list(accumulate(is_number, initial=0))  # numbers before each line
-        self.texts = list(accumulate(map("text".__eq__, lines.kinds), initial=0))  # text lines before each line
 
     @staticmethod
     def _next(indices: list[int], j: int, none: int) -> int:
@@ -428,17 +426,19 @@ class _Scattered:
         """End (exclusive) of the scattered table starting at line i, or i if none."""
         if not self.possible:
             return i
+        number, nonblank = self.number, self.nonblank
         end = self._next(self.hard, i, self.n)
-        if self.numbers[end] - self.numbers[i] < 4:
+        first = bisect_left(number, i)  # (the numbers of lines i..end-1 are number[first:...])
+        if bisect_left(number, end) - first < 4:
             return i  # (a shorter run has fewer numbers still)
         if i + 9 < self.n:
             word = self._next(self.word, i + 9, self.n)  # a non-number line with no number before it ends the run
-            if word < end and word < self._next(self.number, i, self.n):
+            if word < end and word < (number[first] if first < len(number) else self.n):
                 end = word
-        numbers = self.numbers[end] - self.numbers[i]
-        k = bisect_left(self.nonblank, end)
-        j = max(i, self.nonblank[k - 1] + 1 if k else 0)  # trailing blank lines are not part of it
-        nonempty = self.texts[j] - self.texts[i]
+        numbers = bisect_left(number, end) - first
+        k = bisect_left(nonblank, end)
+        j = max(i, nonblank[k - 1] + 1 if k else 0)  # trailing blank lines are not part of it
+        nonempty = bisect_left(nonblank, j) - bisect_left(nonblank, i)  # its text lines
         if numbers >= 4 and numbers >= 0.4 * nonempty:
             return j
         return i
@@ -484,9 +484,17 @@ _KINDS: dict[tuple[str, bool], str] = {}
 _KINDS_LIMIT = 20000
 
 
-def _text_block(body: str, start: int, end: int, markdown: bool, letters: bool) -> Block:
-    """The heading, paragraph, chrome or spam block of stripped text ``body`` spanning
-    ``start``-``end``."""
+def _text_block(t: str, start: int, markdown: bool, letters: bool, end: int | None = None) -> Block | None:
+    """The heading, paragraph, chrome or spam block of text ``t`` printed at ``start`` (a line,
+    or lines joined: then ``end`` is where the last one ends), its span trimmed with its text;
+    None for blank text."""
+    body = t.strip()
+    if not body:
+        return None
+    if body is not t:  # (str.strip returns the string itself when there is nothing to trim)
+        start += len(t) - len(t.lstrip())
+    if end is None:
+        end = start + len(body)
     if len(body) > 40:
         kind = _text_kind(body, markdown, letters)
     else:
@@ -501,17 +509,6 @@ def _text_block(body: str, start: int, end: int, markdown: bool, letters: bool) 
     return Block(kind, start, end, body)  # (keywords cost a noticeable share of a paragraph's time)
 
 
-def _line_block(t: str, start: int, markdown: bool, letters: bool) -> Block | None:
-    """The text block of a line printed as ``t`` at ``start``, its span trimmed with its text;
-    None for a blank line."""
-    body = t.strip()
-    if not body:
-        return None
-    if body is not t:  # (str.strip returns the string itself when there is nothing to trim)
-        start += len(t) - len(t.lstrip())
-    return _text_block(body, start, start + len(body), markdown, letters)
-
-
 #: line kinds a text block is made of
 _TEXT_KINDS = frozenset(("text", "tabrow", "pipe", "cellline"))
 
@@ -523,7 +520,7 @@ def _text_blocks(lines: Lines, pending: list[int], blocks: list[Block]) -> None:
     short = list(map(lines.short.__getitem__, pending))
     if True not in short:  # (the usual case: no heading printed a character a line)
         for k in pending:
-            if kinds[k] in _TEXT_KINDS and (block := _line_block(texts[k], starts[k], k in markdown, letters)) is not None:
+            if kinds[k] in _TEXT_KINDS and (block := _text_block(texts[k], starts[k], k in markdown, letters)) is not None:
                 blocks.append(block)
         return
     n = len(pending)
@@ -536,11 +533,12 @@ def _text_blocks(lines: Lines, pending: list[int], blocks: list[Block]) -> None:
             first, last = pending[a], pending[b - 1]
             # (each piece is a text line stripped, not blank: the joined text needs no trimming)
             joined = "".join(texts[k].strip() for k in pending[a:b])
-            blocks.append(_text_block(joined, starts[first], lines.end(last), first in markdown, letters))
+            if (block := _text_block(joined, starts[first], first in markdown, letters, lines.end(last))) is not None:
+                blocks.append(block)
             a = b
             continue
         k = pending[a]
-        if kinds[k] in _TEXT_KINDS and (block := _line_block(texts[k], starts[k], k in markdown, letters)) is not None:
+        if kinds[k] in _TEXT_KINDS and (block := _text_block(texts[k], starts[k], k in markdown, letters)) is not None:
             blocks.append(block)
         a += 1
 
@@ -557,6 +555,12 @@ def segment(text: str, original: str | None = None) -> list[Block]:
     while i < lines.n:
         # each reader accepts only lines of its kind: offer a line to those that may take it
         kind = kinds[i]
+        if kind == "text" and sorts[i] == HARD and spaced[i] is None:
+            # (the usual line, prose or a heading: no reader takes a text line that is not a
+            # space-aligned row and ends a scattered run)
+            pending.append(i)
+            i += 1
+            continue
         table: Block | None = None
         if kind == "tabrow":
             j = _tab_region(lines, i)

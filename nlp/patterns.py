@@ -153,10 +153,13 @@ SPAM_HINT_LETTER = _sre.compile(r"[A-Za-z\u0130\u017f\u212a]")
 #: what every SPAM_HINT match and every CHROME_LINE match contains, in one search (literals: the
 #: standard engine skips to the characters they start with as fast as for either): the first
 #: characters of CHROME_LINE's alternatives (or "ICP"), sharpened where prose is full of them
-#: (发布 → 发布时, 下一 → 下一篇, 网站 → 网站标|网站地 …) so that most paragraphs have none
+#: (下一 → 下一篇, 网站 → 网站标|网站地 …) so that most paragraphs have none. A word starting with a
+#: character prose is full of is taken from further in (公网安备 → 网安, 关闭窗口 → 闭窗: each
+#: 公 of 公开 would cost a try of every alternative), or left to another hint it always holds
+#: (发布时间 comes with 来源 or 浏览, 设为首页 with 首页)
 PAGE_HINT = _sre.compile(
-    SPAM_HINT.pattern + r"|版权|主办|承办|ICP|网站标|网站地|公网|技术|联系|打印|关闭|字体|分享|扫一|浏览|访问|来源|"
-    r"发布时|当前|您现|首页|无障|适老|上一篇|下一篇|相关链|返回|收藏|设为"
+    SPAM_HINT.pattern + r"|版权|主办|承办|ICP|网站标|网站地|网安|技术|联系|打印|闭窗|字体|分享|扫一|浏览|访问|来源|"
+    r"当前|您现|首页|无障|适老|上一篇|下一篇|相关链|返回|收藏"
 )
 
 # ----------------------------------------------------------------- headings, numbering

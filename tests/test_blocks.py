@@ -203,3 +203,77 @@ def test_fence_is_a_section_heading_whatever_the_line_length(texts):
     lines = blocks.Lines(text)
     for i, t in enumerate(lines.texts):
         assert lines.fence(i) == H.is_section_heading(t, i in lines.markdown)
+
+
+def test_joined_heading_spans_its_lines():
+    text = "正文。\n五\n、\n存\n在\n的\n主\n要\n问\n题\n正文二。\n"
+    norm, _ = normalize.normalize(text)
+    heading = next(b for b in blocks.segment(norm, text) if b.kind == "heading")
+    assert text[heading.start : heading.end] == "五\n、\n存\n在\n的\n主\n要\n问\n题"
+
+
+#: line pieces for the line-fact tests: tabs, pipes, blanks of several kinds (str.strip's),
+#: numbers, words and sentence ends
+_LINE_ALPHABET = st.sampled_from(["\t", "|", " ", "\u3000", "\x1f", "0", "12", "/", "规章", "一、", "情况", "。", "a"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_LINE_ALPHABET, max_size=30).map("".join))
+def test_line_facts_kind_is_the_kind_of_the_line(t):
+    # _line_facts tells the kind of a line without a tab itself, from the text it strips
+    assert blocks._line_facts(t)[0] == blocks._kind(t)
+    assert blocks._line_facts(t, markdown=True)[0] == blocks._kind(t)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINE_ALPHABET, max_size=12).map("".join), st.sampled_from(["\t", "|"]))
+def test_cells_are_trimmed_with_their_spans(text, sep):
+    start = 7
+    printed = "x" * start + text
+    for cell in [blocks._cell(text, start), *blocks._split_row(text, start, sep)]:
+        assert cell.text == cell.text.strip() == printed[cell.start : cell.end]
+    parts = text.split(sep)
+    cells = blocks._split_row(text, start, sep)
+    assert [c.text for c in cells] == [p.strip() for p in parts]
+    pos = start
+    for part, cell in zip(parts, cells):  # a blank part's cell is empty at the part's end
+        assert cell.start == pos + len(part) - len(part.lstrip())
+        pos += len(part) + len(sep)
+
+
+def _naive_scattered_region(lines: blocks.Lines, i: int) -> int:
+    """_Scattered.region by a plain scan from line i (the rule as its docstring states it)."""
+    sorts, n = lines.sorts, lines.n
+    end = next((j for j in range(i, n) if sorts[j] == blocks.HARD), n)
+    first_number = next((j for j in range(i, n) if sorts[j] == blocks.NUMBER), n)
+    if i + 9 < n:
+        word = next((j for j in range(i + 9, n) if sorts[j] == blocks.WORD), n)
+        if word < end and word < first_number:
+            end = word
+    numbers = sum(sorts[j] == blocks.NUMBER for j in range(i, end))
+    j = end
+    while j > i and sorts[j - 1] == blocks.BLANK:
+        j -= 1
+    texts = sum(lines.kinds[k] == "text" for k in range(i, j))
+    return j if numbers >= 4 and numbers >= 0.4 * texts else i
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["0", "12", "/", "规章", "本年新收", "", " ", "\t", "\t0", "a\tb",
+                                 "一、总体情况", "全年公开信息。", "行政规范性文件的制定和清理情况说明以及其他"]),
+                max_size=40))
+def test_scattered_region_is_the_plain_scan(texts):
+    # _Scattered counts by binary searches in lists of line numbers: the same run as a scan
+    lines = blocks.Lines("\n".join(texts) + "\n")
+    scattered = blocks._Scattered(lines)
+    for i in range(lines.n):
+        assert scattered.region(i) == _naive_scattered_region(lines, i), i
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["发布时间", "：", "2022", " ", "来源", "浏览", "次数", "设为", "首页", "公网", "安备", "关闭",
+                                 "窗口", "公开", "主办", "单位", "时时彩", "办证", "电话", "。", ">"]), max_size=12).map("".join))
+def test_page_hint_finds_every_line_chrome_or_spam_words_find(line):
+    # PAGE_HINT takes some words from further in (网安, 闭窗) or leaves them to a hint they hold
+    if P.CHROME_LINE.search(line) or P.SPAM_HINT.search(line):
+        assert P.PAGE_HINT.search(line), line
