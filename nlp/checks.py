@@ -90,9 +90,10 @@ def _getter(keys: tuple[str, ...]) -> Callable[[dict], tuple]:
 
 
 @cache
-def _instances(template_id: str) -> tuple[tuple[_Relation, ...], frozenset[str]]:
+def _instances(template_id: str) -> tuple[tuple[_Relation, ...], frozenset[str], bool]:
     """Every relation of a template, expanded and described once (checks run per report),
-    and every cell they name."""
+    every cell they name, and whether those are all template cells (then a report printing
+    exactly the template's cells prints every cell a relation needs)."""
     tpl = T.load(template_id)
     out = []
     for rel in tpl.relations:
@@ -109,7 +110,8 @@ def _instances(template_id: str) -> tuple[tuple[_Relation, ...], frozenset[str]]
                 "sum_eq" in rel, rel.get("skip_if_blank") == "rhs", rel["rule"] == "t3_row_total",
                 f"{each}: {_side(lhs)} = ", f" = {_side(rhs)}",
             ))
-    return tuple(out), frozenset(k for r in out for k in r.keys)
+    named = frozenset(k for r in out for k in r.keys)
+    return tuple(out), named, named <= frozenset(tpl.keys())
 
 
 class _View(NamedTuple):
@@ -120,9 +122,10 @@ class _View(NamedTuple):
     nulls: set[str]  # printed without a number (blank or a no-value mark)
     unsure: set[str]  # read with uncertainty
     split: set[str]  # glued digits split by assuming the row adds up
+    exact: bool  # the cells are exactly the template's (the usual report): nothing to look for
 
 
-def _view(cells: dict[str, TableValue]) -> _View:
+def _view(cells: dict[str, TableValue], tpl: T.Template) -> _View:
     """One pass over the cells (a report has some 200 of them, most plain)."""
     values: dict[str, int | float | None] = {}
     nulls: set[str] = set()
@@ -138,15 +141,18 @@ def _view(cells: dict[str, TableValue]) -> _View:
         nulls,
         {k for k, v in flagged if v.uncertain},
         {k for k, v in flagged if (v.reason or "").endswith(SPLIT_BY_ROW_TOTAL)},
+        # equal to the template's key set: one test here, none per table or for the
+        # relations afterwards
+        cells.keys() == _tables(tpl.id)[1],
     )
 
 
 def relations(ex: Extraction, tpl: T.Template, view: _View) -> list[Check]:
     cells = ex.cells
-    values, nulls, unsure_keys, split = view
+    values, nulls, unsure_keys, split, exact = view
     printed = cells.keys()
-    rels, named = _instances(tpl.id)
-    every = printed >= named  # the usual case: no relation needs its own presence test
+    rels, named, in_template = _instances(tpl.id)
+    every = (exact and in_template) or printed >= named  # the usual case: no relation needs its own presence test
     out: list[Check] = []
     for rule, n, keys, get, needed, is_sum, skip_blank_rhs, row_total, head, tail in rels:
         if not every and not printed >= needed:
@@ -180,7 +186,9 @@ def relations(ex: Extraction, tpl: T.Template, view: _View) -> list[Check]:
                 continue
             ok = ls >= rs - 1e-6
             sign = "≥" if ok else "<"
-        detail = f"{head}{_fmt(ls)} {sign} {_fmt(rs)}{tail}"
+        # sums of whole numbers are ints, formatted as _fmt formats them (str) without a call
+        detail = (f"{head}{ls if type(ls) is int else _fmt(ls)} {sign} "
+                  f"{rs if type(rs) is int else _fmt(rs)}{tail}")
         if blanks:
             detail += f" ({blanks} blank cell{'s' if blanks > 1 else ''} counted as 0)"
         if unsure:
@@ -194,10 +202,14 @@ def nonnegative(ex: Extraction, tpl: T.Template, view: _View) -> list[Check]:
     if not ex.cells:
         return []
     values = view.values
-    neg = {
-        k: v for k, v in values.items()
-        if v is not None and v < 0 and not any(fnmatchcase(k, g) for g in tpl.may_be_negative)
-    }
+    neg: dict[str, int | float] = {}
+    # a negative value is non-zero: the least of the non-zero values (a C pass) tells if
+    # there may be one; "not >=" also sends a NaN least value to the full look
+    if not min(filter(None, values.values()), default=0) >= 0:
+        neg = {
+            k: v for k, v in values.items()
+            if v is not None and v < 0 and not any(fnmatchcase(k, g) for g in tpl.may_be_negative)
+        }
     detail = "no negative counts" if not neg else "negative counts: " + ", ".join(f"{k} = {_fmt(v)}" for k, v in neg.items())
     return [Check("nonnegative", not neg, detail, neg)]
 
@@ -231,12 +243,13 @@ def completeness(ex: Extraction, tpl: T.Template, view: _View) -> list[Check]:
     printed = cells.keys()
     nulls = view.nulls
     tables, all_known = _tables(tpl.id)
-    # the usual report prints template cells only: one subset test instead of a walk
-    outside = [] if printed <= all_known else [k for k in cells if k not in all_known]
+    exact = view.exact  # the usual report prints exactly the template's cells: no test per table
+    # a report printing template cells only: one subset test instead of a walk
+    outside = [] if exact or printed <= all_known else [k for k in cells if k not in all_known]
     for table, rows, order, known in tables:
         rule = f"{table}_complete"
         extra = [k for k in outside if k[:2] == table] if outside else []
-        whole = printed >= known
+        whole = exact or printed >= known
         if not extra and (not known or (not whole and known.isdisjoint(printed))):
             out.append(Check(rule, False, f"{TABLE_NAMES[table]} not found", {}))
             continue
@@ -384,7 +397,7 @@ def run(ex: Extraction, blocks: list[Block], meta: Meta) -> list[Check]:
     if not ex.cells and ex.template not in T.TEMPLATE_IDS:
         return []
     tpl = _template(ex)
-    view = _view(ex.cells)
+    view = _view(ex.cells, tpl)
     checks = relations(ex, tpl, view) + nonnegative(ex, tpl, view)
     if ex.template in T.TEMPLATE_IDS:
         checks += completeness(ex, tpl, view)

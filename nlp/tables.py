@@ -625,11 +625,12 @@ def _place_group(items: list[_Item], ex: Extraction) -> None:
     for it in items:
         if it.row.positional:
             shape = it.shape
-            c, over = _candidates(len(it.row.cells), it.L, shape.first, shape.last, len(it.keys))
+            L = shape.L  # read from the shape here and below: ``it.L`` is a property call
+            c, over = _candidates(len(it.row.cells), L, shape.first, shape.last, len(it.keys))
             cands.append((c, over))
             if len(c) == 1 and not over and shape.has_value:
-                deltas.add(c[0] - it.L)
-                if it.grid is not None and it.L <= it.grid and c[0] != it.grid:
+                deltas.add(c[0] - L)
+                if it.grid is not None and L <= it.grid and c[0] != it.grid:
                     grid_ok = False
         else:
             cands.append(([], False))
@@ -639,21 +640,22 @@ def _place_group(items: list[_Item], ex: Extraction) -> None:
             continue
         n_cols = len(it.keys)
         reason = it.reason
+        L = it.shape.L
         dropped: list[Cell] = []
         if over:
             s = c[0]
-            dropped = [x for x in it.row.cells[it.L : s] if x.text]
+            dropped = [x for x in it.row.cells[L : s] if x.text]
             reason = reason or f"row prints more values than its {n_cols} columns; the last {n_cols} kept"
         elif len(c) == 1:
             s = c[0]
         else:
             options = set()
-            if it.grid is not None and grid_ok and it.L <= it.grid and it.grid in c:
+            if it.grid is not None and grid_ok and L <= it.grid and it.grid in c:
                 options.add(it.grid)
             if len(deltas) == 1:
                 d = next(iter(deltas))
-                if it.L + d in c:
-                    options.add(it.L + d)
+                if L + d in c:
+                    options.add(L + d)
             if len(options) == 1:
                 s = options.pop()
             else:
@@ -671,7 +673,7 @@ def _place_group(items: list[_Item], ex: Extraction) -> None:
 
 def _place_free(it: _Item, ex: Extraction) -> None:
     """A row without positions: values in order (see the module doc)."""
-    vals = [c for c in it.row.cells[it.L :] if c.text]
+    vals = [c for c in it.row.cells[it.shape.L :] if c.text]
     n_cols, k = len(it.keys), len(vals)
     reason = it.reason
     if k == 0:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
 import random
+from fnmatch import fnmatchcase
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nlp import checks, decode, pipeline
 from nlp import templates as T
 from nlp.model import Meta, TableValue
-from nlp.tables import Extraction
+from nlp.tables import SPLIT_BY_ROW_TOTAL, Extraction
 from training import tablegen as G
 
 
@@ -222,3 +226,66 @@ def test_cells_outside_the_template_are_listed(template):
     assert comp["t3_complete"].numbers["outside_template"] == ["t3.bogus.total", "t3.bogus.natural"]
     assert comp["t4_complete"].numbers["outside_template"] == ["t4.review.bogus"]
     assert "outside_template" not in comp["t2_complete"].numbers
+
+
+# ---- the checks' shortcuts against the plain look they stand for
+_CELL_VALUES = st.one_of(st.none(), st.integers(-3, 40), st.sampled_from([0.0, -0.5, 2.5, 4.626, math.nan]))
+_REASONS = st.sampled_from([None, "test", "", f"digits glued ('0000'); {SPLIT_BY_ROW_TOTAL}"])
+
+
+@st.composite
+def _cells(draw) -> Extraction:
+    """A template's cells, some missing, some outside it, any value, flag and reason."""
+    template = draw(st.sampled_from(T.TEMPLATE_IDS))
+    keys = T.load(template).keys()
+    if draw(st.booleans()):
+        chosen = list(keys)  # the usual report: every cell (the fast paths' case)
+    else:
+        chosen = [k for k in keys if draw(st.integers(0, 9))]
+    chosen += draw(st.lists(st.sampled_from(["t3.extra.total", "t4.review.extra", "t9.x.y"]), max_size=2, unique=True))
+    values = {k: draw(_CELL_VALUES) if draw(st.integers(0, 5)) == 0 else 1 for k in chosen}
+    cells = {}
+    for i, (k, v) in enumerate(values.items()):
+        reason = draw(_REASONS) if draw(st.integers(0, 20)) == 0 else None
+        uncertain = reason is not None and draw(st.booleans())
+        cells[k] = TableValue(v, "" if v is None else str(v), i, i + 1, uncertain, reason)
+    return Extraction(cells=cells, template=template)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(_cells())
+def test_view_and_its_shortcuts_match_a_plain_look(ex):
+    """_view, its ``exact`` shortcut (no subset tests in relations and
+    completeness) and nonnegative's least-value pretest give what a plain look gives."""
+    tpl = checks._template(ex)
+    view = checks._view(ex.cells, tpl)
+    cells = ex.cells
+    assert view.values == {k: v.value for k, v in cells.items()}
+    assert list(view.values) == list(cells)
+    assert view.nulls == {k for k, v in cells.items() if v.value is None}
+    assert view.unsure == {k for k, v in cells.items() if v.uncertain}
+    assert view.split == {k for k, v in cells.items() if (v.reason or "").endswith(SPLIT_BY_ROW_TOTAL)}
+    assert view.exact == (set(cells) == set(tpl.keys()))
+    slow = view._replace(exact=False)  # every subset test made
+    assert checks.relations(ex, tpl, view) == checks.relations(ex, tpl, slow)
+    assert checks.completeness(ex, tpl, view) == checks.completeness(ex, tpl, slow)
+    neg = {k: v for k, v in view.values.items()
+           if v is not None and v < 0 and not any(fnmatchcase(k, g) for g in tpl.may_be_negative)}
+    if not cells:
+        assert checks.nonnegative(ex, tpl, view) == []
+        return
+    (nonneg,) = checks.nonnegative(ex, tpl, view)
+    assert nonneg.numbers == neg and nonneg.ok == (not neg)
+
+
+@pytest.mark.parametrize("value", [3, 0, -2, 10**20, 2.5, 0.1 + 0.2, 1e20, 123456789.0, -0.0])
+def test_relation_detail_formats_sums_as_fmt(value):
+    """The detail formats an int sum inline and a float with _fmt: both as _fmt would."""
+    tpl = T.load("2021")
+    v = {k: 0 for k in tpl.keys()}
+    v["t4.review.total"] = value
+    v["t4.review.upheld"] = value
+    ex = extraction("2021", v)
+    (c,) = [c for c in checks.run(ex, [], Meta()) if c.rule == "t4_group_total" and c.detail.startswith("review")]
+    fmt = checks._fmt
+    assert f"review.total = {fmt(sum([value]))} = {fmt(sum([value, 0, 0, 0]))} = review.upheld" in c.detail
