@@ -31,16 +31,18 @@ from nlp import patterns as P
 from nlp.model import Block, Cell
 
 
-def _kind(t: str) -> str:
-    """What a line is: empty | ws | tabrow | cellline | pipe | text, by its tabs, pipes and blanks."""
+def _kind(t: str, body: str | None = None) -> str:
+    """What a line is: empty | ws | tabrow | cellline | pipe | text, by its tabs, pipes and
+    blanks (``body``: ``t.strip()``, when the caller has it)."""
     if not t:
         return "empty"
-    if "\t" not in t:
+    if body is None:
         body = t.strip()
+    if "\t" not in t:
         if not body:
             return "ws"
         return "pipe" if body[0] == "|" and t.count("|") >= 2 else "text"
-    if not t.strip():
+    if not body:
         return "cellline" if t[0] == "\t" and t.count("\t") == 1 else "ws"
     body = t.lstrip("\t")
     if len(t) - len(body) == 1 and "\t" not in body:
@@ -69,10 +71,7 @@ def _line_facts(t: str, markdown: bool = False) -> Facts:
     a text line of at most two characters, not a number (a heading printed a character a
     line is made of those); and its cells if it is a row of a space-aligned table."""
     s = t.strip()
-    if s and "\t" not in t:  # (the usual line: _kind's answer for it, from the text stripped once)
-        kind = "pipe" if s[0] == "|" and t.count("|") >= 2 else "text"
-    else:
-        kind = _kind(t)
+    kind = _kind(t, s)  # (the line stripped once, for its kind and below)
     if kind != "text":
         # (a fence is asked of text and cell lines only: the other kinds, table rows that are
         # long and never cached and blank lines, leave may_head True untested: Lines.fence

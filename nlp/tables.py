@@ -76,11 +76,6 @@ class _Item:
     reason: str | None = None  # why the row itself is uncertain (its label is not printed)
     open: bool = False  # values printed as separate paragraphs may still follow
 
-    @property
-    def L(self) -> int:
-        """The index of the first cell after the label cells (the shape's)."""
-        return self.shape.L
-
 
 @dataclass
 class Extraction:
@@ -541,7 +536,7 @@ class _Reader:
         # values without a recognized label
         last = self.items[-1] if self.items else None
         if (not label and not row.positional and last is not None and last.open
-                and len(_values(last.row.cells, last.L)) + len(_values(row.cells, L)) <= len(last.keys)):
+                and len(_values(last.row.cells, last.shape.L)) + len(_values(row.cells, L)) <= len(last.keys)):
             # one value per paragraph (a scattered table cut into paragraphs): same row
             last.row = Row(last.row.cells + row.cells[L:], False, last.row.block, last.row.section)
             return
@@ -625,7 +620,7 @@ def _place_group(items: list[_Item], ex: Extraction) -> None:
     for it in items:
         if it.row.positional:
             shape = it.shape
-            L = shape.L  # read from the shape here and below: ``it.L`` is a property call
+            L = shape.L  # (the index of the first cell after the label cells)
             c, over = _candidates(len(it.row.cells), L, shape.first, shape.last, len(it.keys))
             cands.append((c, over))
             if len(c) == 1 and not over and shape.has_value:
