@@ -208,11 +208,11 @@ def stage_times(docs: list[tuple[str, bytes]], model, workdir: Path) -> dict:
         laps("decode")
         summary = pipeline.analyze_source(source, model, lap=laps)
         d = summary.to_dict()
-        summary_json(summary, d)  # as the batch writes it (the store takes the dict)
+        text = summary_json(summary, d)  # as the batch writes it (the store takes the dict and the text)
         laps("summary")
         chars += len(source.text)
         if db is not None:
-            db.sink(Task(str(workdir / "corpus" / name), f"d/{k}/{name}", source.sha256), {"ok": True, "summary": d})
+            db.sink(Task(str(workdir / "corpus" / name), f"d/{k}/{name}", source.sha256), {"ok": True, "summary": d, "json": text})
             if k % batch.GROUP == batch.GROUP - 1:
                 db.commit()
             laps("store")

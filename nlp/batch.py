@@ -375,7 +375,10 @@ def _commit(out: Path, task: Task, result: dict, log: _Log, sink=None) -> dict:
         tmp = target.with_name(target.name + ".tmp")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            text = result.get("json") or to_json(result["summary"])  # (a relabelled copy has no text)
+            text = result.get("json")
+            if text is None:  # a relabelled copy: its text is made here, once, for the file and the sink
+                text = to_json(result["summary"])
+                result = dict(result, json=text)
             tmp.write_text(text, encoding="utf-8")
             os.replace(tmp, target)
         except OSError as e:

@@ -365,7 +365,7 @@ def checks(con: sqlite3.Connection, args: argparse.Namespace) -> Result:
     where, params = report_filter(args)
     cond = [where]
     if not args.all:
-        cond.append("c.ok = 0")
+        cond += ["r.n_failed > 0", "c.ok = 0"]  # only the summaries of reports with a failure are read
     if args.rule:
         cond.append("c.rule LIKE ?")
         params.append(args.rule.replace("*", "%"))

@@ -8,6 +8,9 @@ point (each report is written in one transaction, WAL journal), and readable by 
   content changed is moved to the new report, and a report left with no path is removed.
 - ``batch`` writes a report here *before* its line in ``index.jsonl``: a kill between the two
   means the report is done again and written again, so every report is in the database once.
+- A report's summary is kept whole, as the text of its summary file (``summaries``); its
+  sections, cells, checks and warnings are views over that text, and its statements a table
+  of their own (they are searched: full-text index, themes).
 - The schema is versioned (``PRAGMA user_version``); migrations run in order when a
   database is opened, each in its own transaction. A database newer than the code is refused.
 """
@@ -29,6 +32,7 @@ from nlp import agency as agency_mod
 from nlp import normalize
 from nlp import patterns as P
 from nlp.errors import GkError
+from nlp.summary import to_json
 
 DEFAULT_NAME = "gkreport.sqlite"
 #: JSON of the small lists and objects stored in columns, as json.dumps(ensure_ascii=False)
@@ -46,7 +50,7 @@ CREATE TABLE reports (
     region TEXT, region_from TEXT, level TEXT, kind TEXT, department TEXT,
     year INTEGER, title TEXT, template TEXT, format TEXT, encoding TEXT, model TEXT,
     n_problems INTEGER NOT NULL, n_remedies INTEGER NOT NULL, n_failed INTEGER NOT NULL,
-    stored_at TEXT NOT NULL            -- the summary itself is rebuilt from the tables (summary_of)
+    stored_at TEXT NOT NULL            -- the summary itself: table summaries (schema 4)
 );
 CREATE TABLE sources (
     path TEXT PRIMARY KEY,             -- absolute path of an input file that holds this content
@@ -173,6 +177,58 @@ def _v3(con: sqlite3.Connection) -> str:
     return _V3_COLUMN + (_V3_FTS if has_trigram() else "")
 
 
+# Version 4: each report's summary is stored whole, as the text of its summary file, and
+# what version 1 stored row by row (sections, ~200 cells, ~60 checks, warnings) is read from
+# it through views of the same names and columns. A report was ~290 rows: writing them was
+# 11.4M instructions of the batch's ~25M per report, and ~5.5M of those went (measured with
+# callgrind over 200 generated reports). What a view costs instead is parsing the JSON of the
+# reports a query reads; a lookup by report stays one row.
+_V4_SUMMARIES = """
+CREATE TABLE summaries (
+    report_id INTEGER PRIMARY KEY REFERENCES reports(id) ON DELETE CASCADE,
+    json TEXT NOT NULL                 -- the summary file's text, byte for byte (SUMMARY.md)
+);
+"""
+_V4_VIEWS = """
+DROP INDEX IF EXISTS checks_rule;
+DROP TABLE sections;
+DROP TABLE cells;
+DROP TABLE checks;
+DROP TABLE warnings;
+CREATE VIEW sections (report_id, ord, key, title, span_start, span_end, method, confidence) AS
+    SELECT s.report_id, j.key, json_extract(j.value, '$.key'), json_extract(j.value, '$.title'),
+           json_extract(j.value, '$.start'), json_extract(j.value, '$.end'), json_extract(j.value, '$.method'),
+           json_extract(j.value, '$.confidence')
+    FROM summaries s, json_each(s.json, '$.sections') j;
+-- value: as in the summary (int, float or null); uncertain: 0 or 1
+CREATE VIEW cells (report_id, key, value, raw, uncertain, reason, span_start, span_end) AS
+    SELECT s.report_id, j.key, json_extract(j.value, '$.value'), json_extract(j.value, '$.raw'),
+           COALESCE(json_extract(j.value, '$.uncertain'), 0), json_extract(j.value, '$.reason'),
+           json_extract(j.value, '$.start'), json_extract(j.value, '$.end')
+    FROM summaries s, json_each(s.json, '$.tables') j;
+-- numbers: the JSON object of cell key -> value (NULL when the check has none)
+CREATE VIEW checks (report_id, ord, rule, ok, detail, numbers) AS
+    SELECT s.report_id, j.key, json_extract(j.value, '$.rule'), json_extract(j.value, '$.ok'),
+           json_extract(j.value, '$.detail'), json_extract(j.value, '$.numbers')
+    FROM summaries s, json_each(s.json, '$.checks') j;
+CREATE VIEW warnings (report_id, ord, text) AS
+    SELECT s.report_id, j.key, j.value FROM summaries s, json_each(s.json, '$.warnings') j;
+"""
+
+
+def _v4(con: sqlite3.Connection) -> str:
+    # the reports already stored get their summary text, rebuilt from the rows version 1 kept
+    try:
+        con.execute("SELECT json_each.key FROM json_each('[]')").fetchall()
+    except sqlite3.OperationalError:
+        raise sqlite3.OperationalError("this SQLite has no JSON functions (SQLite 3.38+, or 3.9+ built with JSON1)") from None
+    con.execute(_V4_SUMMARIES)
+    ids = [r[0] for r in con.execute("SELECT id FROM reports ORDER BY id")]
+    for rid in ids:
+        con.execute("INSERT INTO summaries VALUES (?, ?)", (rid, to_json(_summary_v3(con, rid))))
+    return _V4_VIEWS
+
+
 def search_forms(texts: list[str]) -> list[str | None]:
     """``statements.search`` of a report's statements: each in simplified script where that
     differs from the text as printed (the conversion table is only loaded for a report that
@@ -187,7 +243,7 @@ def search_forms(texts: list[str]) -> list[str | None]:
 
 
 #: schema migrations in order: version n is reached by running MIGRATIONS[n-1]
-MIGRATIONS: list[Callable[[sqlite3.Connection], str]] = [lambda con: _V1, _v2, _v3]
+MIGRATIONS: list[Callable[[sqlite3.Connection], str]] = [lambda con: _V1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -218,17 +274,38 @@ def connect(path: Path | str, create: bool = True) -> sqlite3.Connection:
         raise _db_error(path, e) from None
 
 
-def migrate(con: sqlite3.Connection, path: Path | str = "") -> int:
-    """Bring the schema to SCHEMA_VERSION, one transaction per migration; returns the version."""
+def migrate(con: sqlite3.Connection, path: Path | str = "", to: int = SCHEMA_VERSION) -> int:
+    """Bring the schema to version ``to`` (SCHEMA_VERSION: the current one; an older one
+    makes a database as that version did), one transaction per migration; returns the version."""
     version = con.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise GkError("E302", str(path), f"database schema version {version} is newer than this gkreport's "
                       f"({SCHEMA_VERSION}): upgrade gkreport")
-    while version < SCHEMA_VERSION:
-        script = MIGRATIONS[version](con)
-        version += 1
-        con.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version={version};\nCOMMIT;")
+    while version < to:
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            # a migration may write through ``con`` itself (inside this transaction) before it
+            # returns the rest as a script; the script is run statement by statement, since
+            # executescript would commit first
+            for statement in _statements(MIGRATIONS[version](con)):
+                con.execute(statement)
+            version += 1
+            con.execute(f"PRAGMA user_version={version}")
+            con.execute("COMMIT")
+        except BaseException:
+            _rollback(con)
+            raise
     return version
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The SQL statements of ``script``, one by one (a trigger's body is part of its statement)."""
+    buf = ""
+    for piece in script.split(";"):
+        buf += piece + ";"
+        if sqlite3.complete_statement(buf):
+            yield buf
+            buf = ""
 
 
 def _now() -> str:
@@ -290,8 +367,9 @@ class Store:
 
     # ------------------------------------------------------------------ writing
     def put(self, summary: dict[str, Any], path: str, rel: str | None = None,
-            text: Callable[[], str | None] | None = None) -> int:
-        """Write one summary (one transaction); returns its report id."""
+            text: Callable[[], str | None] | None = None, json_text: str | None = None) -> int:
+        """Write one summary (one transaction); returns its report id. ``json_text`` is the
+        summary file's text when the caller has it (made from the dict otherwise)."""
         meta = summary.get("meta") or {}
         ag = _parse_agency(meta.get("agency"))
         if ag is not None and ag.bare:  # resolve fills in the region: on a copy, not the cached reading
@@ -329,18 +407,13 @@ class Store:
                 rid = old[0]
                 con.execute(f"UPDATE reports SET {', '.join(c + '=?' for c in cols)} WHERE id=?",
                             [row[c] for c in cols] + [rid])
-                for table in ("statement_themes", "statements", "sections", "cells", "checks", "warnings"):
-                    con.execute(f"DELETE FROM {table} WHERE report_id=?", (rid,))
+                _delete_parts(con, rid)
             else:
                 rid = con.execute(f"INSERT INTO reports ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
                                   [row[c] for c in cols]).lastrowid
             self._map_source(path, rel, rid)
             con.execute("DELETE FROM errors WHERE path=?", (path,))
-            con.executemany(
-                "INSERT INTO sections VALUES (?,?,?,?,?,?,?,?)",
-                [(rid, i, s["key"], s.get("title"), s.get("start"), s.get("end"), s.get("method"), s.get("confidence"))
-                 for i, s in enumerate(summary.get("sections") or [])],
-            )
+            con.execute("INSERT INTO summaries VALUES (?,?)", (rid, to_json(summary) if json_text is None else json_text))
             # ids given here (the write lock is held), so a report's statements go in a few multi-row INSERTs
             first = con.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM statements").fetchone()[0]
             texts = [s.get("text") or "" for s in statements]
@@ -353,24 +426,6 @@ class Store:
             con.executemany("INSERT OR IGNORE INTO statement_themes VALUES (?,?,?,?)",
                             [(first + i, rid, t, (s.get("theme_scores") or {}).get(t))
                              for i, s in enumerate(statements) for t in s.get("themes") or []])
-            # most cells have no reason: their NULL is written in the SQL rather than bound (the
-            # sqlite3 module looks for an adapter for every None it binds, ints and str it binds
-            # directly). The table is keyed by (report_id, key), so the order rows go in is not kept.
-            cells = (summary.get("tables") or {}).items()
-            con.executemany("INSERT INTO cells VALUES (?,?,?,?,?,NULL,?,?)",
-                            [(rid, k, v.get("value"), v.get("raw"), 1 if v.get("uncertain") else 0, v.get("start"),
-                              v.get("end")) for k, v in cells if v.get("reason") is None])
-            con.executemany("INSERT INTO cells VALUES (?,?,?,?,?,?,?,?)",
-                            [(rid, k, v.get("value"), v.get("raw"), 1 if v.get("uncertain") else 0, v["reason"],
-                              v.get("start"), v.get("end")) for k, v in cells if v.get("reason") is not None])
-            con.executemany(
-                "INSERT INTO checks VALUES (?,?,?,?,?,?)",
-                [(rid, i, c["rule"], 1 if c.get("ok") else 0, c.get("detail"),
-                  _json(c["numbers"]) if c.get("numbers") else None)
-                 for i, c in enumerate(summary.get("checks") or [])],
-            )
-            con.executemany("INSERT INTO warnings VALUES (?,?,?)",
-                            [(rid, i, w) for i, w in enumerate(summary.get("warnings") or [])])
         return rid
 
     def put_error(self, path: str, sha256: str, code: str, error: str) -> None:
@@ -391,8 +446,7 @@ class Store:
         if rid is not None:
             con.execute("INSERT INTO sources VALUES (?,?,?)", (path, rid, rel))
         if prev and not con.execute("SELECT 1 FROM sources WHERE report_id=? LIMIT 1", (prev[0],)).fetchone():
-            for table in ("statement_themes", "statements", "sections", "cells", "checks", "warnings"):
-                con.execute(f"DELETE FROM {table} WHERE report_id=?", (prev[0],))
+            _delete_parts(con, prev[0])
             con.execute("DELETE FROM reports WHERE id=?", (prev[0],))
 
     # ------------------------------------------------------------------ batch glue
@@ -403,7 +457,7 @@ class Store:
             _begin(self.con, self.path)
         path = os.path.abspath(task.path)
         if result.get("ok"):
-            self.put(result["summary"], path, task.rel, text=lambda: _read_text(task.path))
+            self.put(result["summary"], path, task.rel, text=lambda: _read_text(task.path), json_text=result.get("json"))
         else:
             err = result.get("error") or {}
             self.put_error(path, task.sha256, err.get("code") or "", err.get("error") or "")
@@ -425,32 +479,58 @@ class Store:
             if path in known:
                 continue
             try:
-                summary = json.loads((out / rec["output"]).read_text(encoding="utf-8"))
+                raw = (out / rec["output"]).read_text(encoding="utf-8")
+                summary = json.loads(raw)
             except (OSError, ValueError):
                 continue  # the batch redoes nothing here; `--force` rebuilds everything
-            if summary.get("sha256") != rec.get("sha256"):
+            if not isinstance(summary, dict) or summary.get("sha256") != rec.get("sha256"):
                 continue
-            self.put(summary, path, rec["path"], text=lambda p=str(inputs / rec["path"]): _read_text(p))
+            self.put(summary, path, rec["path"], text=lambda p=str(inputs / rec["path"]): _read_text(p), json_text=raw)
             known.add(path)
             n += 1
         return n
 
 
-def summary_of(con: sqlite3.Connection, rid: int) -> dict[str, Any]:
-    """The summary of report ``rid`` as batch wrote it (SUMMARY.md), rebuilt from the tables."""
-    con.row_factory = sqlite3.Row
-    r = con.execute("SELECT * FROM reports WHERE id=?", (rid,)).fetchone()
-    if r is None:
+#: what a report is besides its reports row and sources (the views read ``summaries``)
+_PARTS = ("statement_themes", "statements", "summaries")
+
+
+def _delete_parts(con: sqlite3.Connection, rid: int) -> None:
+    for table in _PARTS:
+        con.execute(f"DELETE FROM {table} WHERE report_id=?", (rid,))
+
+
+def summary_text(con: sqlite3.Connection, rid: int) -> str:
+    """The text of report ``rid``'s summary file, as batch wrote it (SUMMARY.md)."""
+    row = con.execute("SELECT json FROM summaries WHERE report_id=?", (rid,)).fetchone()
+    if row is None:
         raise KeyError(rid)
+    return row[0]
+
+
+def summary_of(con: sqlite3.Connection, rid: int) -> dict[str, Any]:
+    """The summary of report ``rid`` as batch wrote it (SUMMARY.md)."""
+    return json.loads(summary_text(con, rid))
+
+
+def _summary_v3(con: sqlite3.Connection, rid: int) -> dict[str, Any]:
+    """A report's summary rebuilt from the rows schema versions 1-3 kept (migration to 4)."""
+
+    def rows(sql: str) -> sqlite3.Cursor:
+        cur = con.cursor()
+        cur.row_factory = sqlite3.Row  # on this cursor only: the connection is the caller's
+        return cur.execute(sql, (rid,))
+
+    r = rows("SELECT * FROM reports WHERE id=?").fetchone()
     statements = []
-    for s in con.execute("SELECT * FROM statements WHERE report_id=? ORDER BY ord", (rid,)):
+    for s in rows("SELECT * FROM statements WHERE report_id=? ORDER BY ord"):
         d = {"text": s["text"], "label": s["label"], "themes": json.loads(s["themes"]), "confidence": s["confidence"],
              "section": s["section"], "start": s["span_start"], "end": s["span_end"]}
         if s["theme_scores"]:
             d["theme_scores"] = json.loads(s["theme_scores"])
         statements.append(d)
     tables = {}
-    for c in con.execute("SELECT * FROM cells WHERE report_id=?", (rid,)):
+    for c in rows("SELECT * FROM cells WHERE report_id=?"):
         d = {"value": c["value"], "raw": c["raw"], "start": c["span_start"], "end": c["span_end"]}
         if c["uncertain"]:
             d["uncertain"], d["reason"] = True, c["reason"]
@@ -463,13 +543,13 @@ def summary_of(con: sqlite3.Connection, rid: int) -> dict[str, Any]:
         "meta": {"agency": r["agency"], "year": r["year"], "title": r["title"], "template": r["template"]},
         "sections": [{"key": s["key"], "title": s["title"], "start": s["span_start"], "end": s["span_end"],
                       "method": s["method"], "confidence": s["confidence"]}
-                     for s in con.execute("SELECT * FROM sections WHERE report_id=? ORDER BY ord", (rid,))],
+                     for s in rows("SELECT * FROM sections WHERE report_id=? ORDER BY ord")],
         "tables": tables,
         "checks": [{"rule": c["rule"], "ok": bool(c["ok"]), "detail": c["detail"]}
                    | ({"numbers": json.loads(c["numbers"])} if c["numbers"] else {})
-                   for c in con.execute("SELECT * FROM checks WHERE report_id=? ORDER BY ord", (rid,))],
+                   for c in rows("SELECT * FROM checks WHERE report_id=? ORDER BY ord")],
         "statements": statements,
-        "warnings": [w[0] for w in con.execute("SELECT text FROM warnings WHERE report_id=? ORDER BY ord", (rid,))],
+        "warnings": [w[0] for w in rows("SELECT text FROM warnings WHERE report_id=? ORDER BY ord")],
     }
 
 

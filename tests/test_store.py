@@ -83,6 +83,65 @@ def test_migrations_run_in_order_on_an_old_database(tmp_path):
     _fts_ok(con)
 
 
+def test_version_3_rows_become_summaries_read_through_views_of_the_same_rows(tmp_path):
+    """Schema 4 keeps each summary whole and reads sections, cells, checks and warnings
+    through views: a database of version 3 gets every report's summary rebuilt from its rows,
+    and the views give back those very rows."""
+    path = tmp_path / "v3.sqlite"
+    con = sqlite3.connect(path, isolation_level=None)
+    assert store.migrate(con, path, to=3) == 3
+    want = _summary()
+    con.execute("INSERT INTO reports (id, sha256, source, agency, year, template, format, encoding, n_problems, "
+                "n_remedies, n_failed, stored_at) VALUES (7, ?, 'a.txt', '驻马店市商务局', 2021, '2021', 'text', "
+                "'utf-8', 1, 1, 1, 'then')", (want["sha256"],))
+    rows = {
+        "sections": [(7, 0, "problems", "五、存在的主要问题及改进情况", 0, 40, "heading", 0.95)],
+        "cells": [(7, "t2.fees.amount", 4.626, "4.6260", 0, None, 3, 9), (7, "t3.carried.total", None, "", 1, "glued digits", 9, 9),
+                  (7, "t3.new.total", 3, "3", 0, None, 1, 2)],
+        "checks": [(7, 0, "t3_balance", 0, "x", '{"t3.new.total":3}'), (7, 1, "t3_row_total", 1, "y", None)],
+        "warnings": [(7, 0, "w1")],
+    }
+    for table, values in rows.items():
+        con.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(values[0]))})", values)
+    for i, st in enumerate(want["statements"]):
+        con.execute("INSERT INTO statements (id, report_id, ord, label, confidence, section, span_start, span_end, "
+                    "themes, theme_scores, text) VALUES (?, 7, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (i + 1, i, st["label"], st["confidence"], st["section"], st["start"], st["end"],
+                     json.dumps(st["themes"]), json.dumps(st["theme_scores"]) if "theme_scores" in st else None, st["text"]))
+    con.close()
+    con = store.connect(path)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 4
+    from nlp.model import SCHEMA_VERSION
+
+    assert store.summary_of(con, 7) == want | {"schema_version": SCHEMA_VERSION}
+    for table, values in rows.items():
+        assert con.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall() == values
+    assert con.execute("SELECT type FROM sqlite_master WHERE name = 'cells'").fetchone() == ("view",)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    _fts_ok(con)
+
+
+def test_the_views_give_each_part_of_the_summary_as_rows(tmp_path):
+    """What a query reads from the views (types included) is what the summary holds."""
+    s = store.Store.open(tmp_path / "db.sqlite")
+    summary = _summary()
+    summary["checks"].append({"rule": "t1_valid", "ok": True, "detail": "z", "numbers": {}})
+    rid = s.put(summary, "/in/a.txt")
+    con = s.con
+    cells = {k: (v, raw, u, why, a, b) for k, v, raw, u, why, a, b in
+             con.execute("SELECT key, value, raw, uncertain, reason, span_start, span_end FROM cells WHERE report_id=?", (rid,))}
+    assert cells == {k: (c["value"], c["raw"], int(c.get("uncertain", False)), c.get("reason"), c["start"], c["end"])
+                     for k, c in summary["tables"].items()}
+    assert isinstance(cells["t3.new.total"][0], int) and isinstance(cells["t2.fees.amount"][0], float)
+    checks = con.execute("SELECT ord, rule, ok, detail, numbers FROM checks WHERE report_id=? ORDER BY ord", (rid,)).fetchall()
+    assert [(o, r, ok, d, json.loads(n) if n else None) for o, r, ok, d, n in checks] == \
+        [(i, c["rule"], int(c["ok"]), c["detail"], c.get("numbers")) for i, c in enumerate(summary["checks"])]
+    sections = con.execute("SELECT ord, key, title, span_start, span_end, method, confidence FROM sections").fetchall()
+    assert sections == [(0, "problems", "五、存在的主要问题及改进情况", 0, 40, "heading", 0.95)]
+    assert con.execute("SELECT ord, text FROM warnings").fetchall() == [(0, "w1")]
+    assert store.summary_text(con, rid) == json.dumps(summary, ensure_ascii=False)
+
+
 def test_a_newer_database_is_refused(tmp_path):
     path = tmp_path / "new.sqlite"
     con = sqlite3.connect(path)
@@ -136,9 +195,9 @@ def test_statements_in_traditional_script_leave_the_index_whole_when_replaced(tm
 
 
 def test_statements_beyond_one_insert_and_cells_with_and_without_a_reason_come_back_whole(tmp_path):
-    """A report's statements go in INSERTs of store.STATEMENT_ROWS rows and its cells in two
-    groups (with a reason bound, without one written as NULL): whatever the counts, every row
-    comes back as written, with contiguous ids and each statement in the full-text index."""
+    """A report's statements go in INSERTs of store.STATEMENT_ROWS rows: whatever the counts,
+    every row comes back as written, with contiguous ids and each statement in the full-text
+    index; cells with and without a reason come back whole."""
     s = store.Store.open(tmp_path / "db.sqlite")
 
     def hits(phrase: str) -> list[int]:
@@ -223,7 +282,11 @@ def _check_once(out: Path, inputs: Path) -> None:
     assert counts["errors"] == len(records) - len(ok)
     n_statements = n_cells = n_checks = 0
     for r in ok:
-        s = json.loads((out / r["output"]).read_text(encoding="utf-8"))
+        text = (out / r["output"]).read_text(encoding="utf-8")
+        rid = con.execute("SELECT report_id FROM sources WHERE path = ?", (os.path.abspath(inputs / r["path"]),)).fetchone()[0]
+        if store.summary_text(con, rid) != text:  # the same content at another path: the same but for its source
+            assert json.loads(store.summary_text(con, rid)) | {"source": None} == json.loads(text) | {"source": None}
+        s = json.loads(text)
         n_statements += len(s["statements"])
         n_cells += len(s["tables"])
         n_checks += len(s["checks"])
