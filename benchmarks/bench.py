@@ -207,7 +207,7 @@ def stage_times(docs: list[tuple[str, bytes]], model, workdir: Path) -> dict:
         source = decode.from_bytes(data, name)
         laps("decode")
         summary = pipeline.analyze_source(source, model, lap=laps)
-        d = summary.to_dict()
+        d = summary.to_dict(tables=False)  # as the batch worker makes it
         text = summary_json(summary, d)  # as the batch writes it (the store takes the dict and the text)
         laps("summary")
         chars += len(source.text)

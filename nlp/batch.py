@@ -100,8 +100,10 @@ def _work(path: str, options: dict) -> dict:
 
     try:
         summary = pipeline.analyze(path, **options)
-        d = summary.to_dict()
-        # the file's text made here, from the objects (cheaper than from the dict); the store takes the dict
+        # "json": the summary file's text, made here from the objects; "summary": its dict for the
+        # store's rows, without the ~200 cells (``tables`` None): nothing reads them from the dict,
+        # and they would be made, sent back from a worker process and taken apart for nothing
+        d = summary.to_dict(tables=False)
         return {"ok": True, "summary": d, "json": summary_json(summary, d)}
     except GkError as e:
         return {"ok": False, "error": e.to_dict()}
@@ -359,7 +361,7 @@ def _tagged(i: int, path: str, options: dict) -> tuple[int, dict]:
 def _relabel(result: dict, path: str) -> dict:
     """The result of identical content, re-addressed to another path."""
     if result["ok"]:
-        summary = dict(result["summary"])
+        summary = json.loads(result["json"])  # the whole summary (the dict lacks its cells)
         summary["source"] = path
         return {"ok": True, "summary": summary}
     error = dict(result["error"])
