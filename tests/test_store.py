@@ -223,6 +223,51 @@ def test_statements_beyond_one_insert_and_cells_with_and_without_a_reason_come_b
     _fts_ok(s.con)
 
 
+def test_statements_written_and_rewritten_within_one_group_are_indexed_once_at_its_commit(tmp_path):
+    """A batch commits reports in groups, and statements enter the full-text index at the
+    commit: rows written and taken out again before it never reach the index, rows taken out
+    after it leave it, and no id is given twice (a contentless index must only be asked to drop
+    what it holds)."""
+    s = store.Store.open(tmp_path / "db.sqlite", deferred=True)
+
+    def hits(phrase: str) -> list[int]:
+        return [r[0] for r in s.con.execute("SELECT rowid FROM statements_fts WHERE statements_fts MATCH ? ORDER BY rowid",
+                                            (f'"{phrase}"',))]
+
+    def sink(path: str, sha: str, word: str) -> None:
+        task = batch.Task(path, path, sha * 32)
+        s.sink(task, {"ok": True, "summary": _summary(path, sha=sha * 32, text=f"一是{word}栏目更新不及时")})
+
+    def ids(sha: str) -> list[int]:
+        return [r[0] for r in s.con.execute("SELECT s.id FROM statements s JOIN reports r ON r.id = s.report_id "
+                                            "WHERE r.sha256 = ? ORDER BY s.ord", (sha * 32,))]
+
+    sink("/in/a.txt", "aa", "甲乙丙")
+    sink("/in/b.txt", "aa", "甲乙丙")  # the same content again: its rows are written anew
+    sink("/in/a.txt", "bb", "丁戊己")  # a.txt changed; aa stays, b.txt holds it
+    sink("/in/c.txt", "cc", "庚辛壬")
+    sink("/in/c.txt", "dd", "癸子丑")  # c.txt changed: cc goes before it was ever indexed
+    assert hits("甲乙丙") == [] and s.con.execute("SELECT upto FROM fts_state").fetchone()[0] == 0
+    s.commit()
+    assert hits("甲乙丙") == ids("aa")[:1] and hits("丁戊己") == ids("bb")[:1] and hits("癸子丑") == ids("dd")[:1]
+    assert hits("庚辛壬") == [] and ids("cc") == []
+    top = s.con.execute("SELECT MAX(id) FROM statements").fetchone()[0]
+    assert s.con.execute("SELECT upto FROM fts_state").fetchone()[0] == top
+    _fts_ok(s.con)
+    # the next group: indexed rows are taken out (the report with the highest ids among them),
+    # and the new rows get ids above every id ever given
+    s.put_error("/in/c.txt", "ee" * 32, "E004", "undecodable text")
+    sink("/in/b.txt", "ff", "寅卯辰")
+    sink("/in/a.txt", "aa", "甲乙丙")  # aa again, at a.txt now: rewritten, its old entry leaves the index
+    assert min(ids("ff")) > top
+    s.commit()
+    assert hits("癸子丑") == [] and hits("丁戊己") == [] and hits("寅卯辰") == ids("ff")[:1]
+    assert hits("甲乙丙") == ids("aa")[:1] and ids("aa")[0] > top
+    assert s.con.execute("SELECT COUNT(*) FROM statements").fetchone()[0] == 4  # aa and ff, two statements each
+    _fts_ok(s.con)
+    s.close()
+
+
 def test_an_agency_region_found_in_one_report_is_not_given_to_the_next(tmp_path):
     """Agency names are read once (cached): the region one report's text gives a name printed
     without it belongs to that report only."""
