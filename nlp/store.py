@@ -239,19 +239,19 @@ CREATE TRIGGER statements_fts_au AFTER UPDATE ON statements WHEN old.id <= (SELE
     INSERT INTO statements_fts(statements_fts, rowid, text) VALUES ('delete', old.id, COALESCE(old.search, old.text));
     INSERT INTO statements_fts(rowid, text) VALUES (new.id, COALESCE(new.search, new.text));
 END;
+-- raising the mark indexes what it passes over: one statement, so indexing and marking
+-- happen together or not at all (a Ctrl-C between two would index rows twice)
+CREATE TRIGGER fts_state_up AFTER UPDATE OF upto ON fts_state BEGIN
+    INSERT INTO statements_fts(rowid, text)
+        SELECT id, COALESCE(search, text) FROM statements WHERE id > old.upto AND id <= new.upto;
+END;
 """
 
 
 def _index_pending(con: sqlite3.Connection) -> None:
     """Put the statements written since the last commit into the full-text index (called
-    inside the transaction, just before it commits)."""
-    upto, top = con.execute("SELECT upto, (SELECT MAX(id) FROM statements) FROM fts_state").fetchone()
-    if top is None or top <= upto:
-        return
-    if con.execute("SELECT 1 FROM sqlite_master WHERE name = 'statements_fts'").fetchone():
-        con.execute("INSERT INTO statements_fts(rowid, text) SELECT id, COALESCE(search, text) FROM statements "
-                    "WHERE id > ?", (upto,))
-    con.execute("UPDATE fts_state SET upto = ?", (top,))
+    inside the transaction, just before it commits): the mark goes up, its trigger indexes."""
+    con.execute("UPDATE fts_state SET upto = (SELECT MAX(id) FROM statements) WHERE upto < (SELECT MAX(id) FROM statements)")
 
 
 def _v4(con: sqlite3.Connection) -> str:
