@@ -299,6 +299,11 @@ def connect(path: Path | str, create: bool = True) -> sqlite3.Connection:
             path.parent.mkdir(parents=True, exist_ok=True)
         con = sqlite3.connect(str(path), timeout=30, isolation_level=None)
         con.execute("PRAGMA foreign_keys=ON")
+        # a new database's pages (no effect on an existing one): a summary is ~40 KB of text, 3
+        # pages here instead of 11, and a batch makes a quarter of the write calls (strace, 1,000
+        # reports: 39k -> 11k pwrite; the store alone: 0.75-0.99 -> 0.51-0.70 ms per report over
+        # four runs; query times unchanged; the file 1% larger)
+        con.execute("PRAGMA page_size=16384")
         mode = con.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         if mode != "wal":
             raise sqlite3.OperationalError(f"cannot use WAL journal mode ({mode})")
@@ -384,7 +389,13 @@ class Store:
 
     @classmethod
     def open(cls, path: Path | str, region_hint: str | None = None, deferred: bool = False) -> Store:
-        return cls(Path(path), connect(path), region_hint, deferred)
+        con = connect(path)
+        # a report's savepoint journal (the pages it changes, ~100 KB) in memory, not a temp
+        # file: that file took 2 of every 3 of a batch's writes to disk (strace: 91k -> 39k
+        # pwrite calls for 1,000 reports; batch wall time about -9%). Writer only: a query's
+        # large sorts may still spill to disk.
+        con.execute("PRAGMA temp_store=MEMORY")
+        return cls(Path(path), con, region_hint, deferred)
 
     def commit(self) -> None:
         """Make everything written so far durable (nothing to do outside a transaction)."""
