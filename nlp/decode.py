@@ -192,7 +192,11 @@ def load(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
         if size > max_bytes:
             raise GkError("E005", name, f"{size:,} bytes, over the limit of {max_bytes:,} (--max-bytes)")
         with open(name, "rb") as fh:
-            data = fh.read(max_bytes + 1)
+            # read(n) sets aside n bytes first: the size found above, not the limit (20 MB
+            # mapped and unmapped per file); a file that grew since is read on, to the limit
+            data = fh.read(size + 1)
+            if len(data) > size:
+                data += fh.read(max_bytes + 1 - len(data))
     except GkError:
         raise
     except IsADirectoryError:

@@ -122,6 +122,20 @@ def test_too_large(tmp_path):
     assert info.value.code == "E005" and str(path) in str(info.value)
 
 
+@pytest.mark.parametrize("stat_size", [0, 10])
+def test_a_file_larger_than_its_stat_size_is_read_whole_and_to_the_limit(tmp_path, monkeypatch, stat_size):
+    # load reads as many bytes as the size it found: a file that grew since (or one that
+    # reports no size, as /proc files do) is read on, and the limit still holds
+    path = tmp_path / "grew.txt"
+    data = TEXT.encode("utf-8")
+    path.write_bytes(data)
+    monkeypatch.setattr(decode.os.path, "getsize", lambda name: stat_size)
+    assert decode.load(path).text == TEXT
+    with pytest.raises(GkError) as info:
+        decode.load(path, max_bytes=len(data) - 1)
+    assert info.value.code == "E005" and str(path) in str(info.value)
+
+
 def test_missing_file_and_directory(tmp_path):
     with pytest.raises(GkError) as info:
         pipeline.analyze(tmp_path / "nope.txt")
