@@ -57,6 +57,29 @@ def gram_key(term: str, n_max: int = 3) -> int | None:
     return key
 
 
+def gram_keys(terms: list[str], n_max: int = 3) -> np.ndarray:
+    """``gram_key`` of every term at once, -1 where it gives None: a model's vocabulary of
+    some 40,000 terms is keyed with a few numpy passes instead of a regex match per term
+    (at each process's first report: 0.13 s down to a few ms)."""
+    n = len(terms)
+    lengths = np.fromiter(map(len, terms), dtype=np.int64, count=n)
+    codes = np.frombuffer("".join(terms).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+    starts = np.cumsum(lengths) - lengths
+    kept = _kept()
+    out = np.full(n, -1, dtype=np.int64)
+    for size in range(1, n_max + 1):
+        at = np.flatnonzero(lengths == size)
+        first = starts.take(at)
+        key = np.zeros(len(at), dtype=np.int64)
+        ok = np.ones(len(at), dtype=bool)
+        for j in range(size):
+            c = codes.take(first + j)
+            key = (key << _BITS) | c
+            ok &= kept.take(c)
+        out[at[ok]] = key[ok]
+    return out
+
+
 @cache
 def _kept() -> np.ndarray:
     """Whether ``_clean`` keeps each code point (a Chinese character, a letter, 0), as a table

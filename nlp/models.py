@@ -43,14 +43,18 @@ class GramIndex:
 
     @classmethod
     def build(cls, lms: list[LinearModel]) -> GramIndex:
-        found = [[(k, i) for t, i in lm.vocab.items() if (k := F.gram_key(t)) is not None] for lm in lms]
+        found = []  # per model: (key, feature id) of its n-grams
+        for lm in lms:
+            every = F.gram_keys(list(lm.vocab))
+            at = np.flatnonzero(every >= 0)
+            found.append((every.take(at), np.fromiter(lm.vocab.values(), dtype=np.int64, count=len(lm.vocab)).take(at)))
         # -1 is no key (keys are positive): it keeps the arrays non-empty for a vocabulary without n-grams
-        keys = np.unique(np.array([k for pairs in found for k, _ in pairs] or [-1], dtype=np.int64))
+        every = np.concatenate([k for k, _ in found])
+        keys = np.unique(every) if len(every) else np.array([-1], dtype=np.int64)
         ids = []
-        for pairs in found:
+        for k, i in found:
             col = np.full(len(keys) + 1, -1, dtype=np.int64)
-            if pairs:
-                col[np.searchsorted(keys, np.array([k for k, _ in pairs], dtype=np.int64))] = [i for _, i in pairs]
+            col[np.searchsorted(keys, k)] = i
             ids.append(col)
         return cls(keys, ids)
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from nlp import models
+from nlp import models, pipeline
 from nlp.errors import GkError
 from training import train as T
 
@@ -134,6 +134,33 @@ def test_char_gram_keys_are_the_char_tokens_of_each_text(texts):
     doc, keys = F.char_gram_keys(texts)
     got = sorted(zip(doc.tolist(), keys.tolist()))
     assert got == sorted((i, F.gram_key(t)) for i, text in enumerate(texts) for t in F.char_tokens(text))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(GRAM_TEXT, max_size=30))
+def test_gram_keys_of_a_vocabulary_are_gram_key_of_each_term(terms):
+    """The vectorized keys (what a model's n-gram index is built from) equal ``gram_key``
+    term by term, -1 where it gives None (context tokens, words, longer terms, other characters)."""
+    from nlp import features as F
+
+    fixed = ["", "网", "网站", "网站栏", "网站栏目", "a", "Zb0", "1", "0万", "H:问题", "w:网站", "b:网_站", "𠀀", "\ud800"]
+    for words in (fixed, terms, fixed + terms):
+        assert F.gram_keys(words).tolist() == [-1 if (k := F.gram_key(t)) is None else k for t in words]
+
+
+def test_the_shipped_models_gram_index_holds_every_n_gram_of_their_vocabularies():
+    """Each model's column of the index gives its own feature id for each of its n-grams."""
+    from nlp import features as F
+
+    model = pipeline.get_model(None)
+    names = ("statements", "themes")
+    index = model.gram_index(names)
+    for col, name in enumerate(names):
+        vocab = model[name].vocab
+        pairs = [(k, i) for t, i in vocab.items() if (k := F.gram_key(t)) is not None]
+        keys = np.array([k for k, _ in pairs], dtype=np.int64)
+        assert index.ids[col][index.lookup(keys)].tolist() == [i for _, i in pairs]
+        assert (index.ids[col] >= 0).sum() == len(pairs)
 
 
 def _model(lm) -> models.Model:
