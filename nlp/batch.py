@@ -376,12 +376,15 @@ def _commit(out: Path, task: Task, result: dict, log: _Log, sink=None) -> dict:
         target = summary_path(out, task.rel)
         tmp = target.with_name(target.name + ".tmp")
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
             text = result.get("json")
             if text is None:  # a relabelled copy: its text is made here, once, for the file and the sink
                 text = to_json(result["summary"])
                 result = dict(result, json=text)
-            tmp.write_text(text, encoding="utf-8")
+            try:
+                tmp.write_text(text, encoding="utf-8")
+            except FileNotFoundError:  # its folder is new (made then, not tried for every file)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp.write_text(text, encoding="utf-8")
             os.replace(tmp, target)
         except OSError as e:
             with contextlib.suppress(OSError):
