@@ -20,6 +20,8 @@ def test_small_benchmark_reports_every_figure(tmp_path):
     for key in ("floor", "in_process", "batch", "scale_n", "doc_size", "cli", "machine"):
         assert res[key], key
     assert res["batch"]["jobs1"]["errors"] == 0 and res["in_process"]["x_floor"] > 0
+    for figures in (res["in_process"], res["batch"]["jobs1"]):  # each end-to-end run beside its own floor run
+        assert len(figures["x_floor_rounds"]) == bench.SMALL.rounds and figures["x_floor_best"] > 0
     assert [r["n"] for r in res["scale_n"]] == list(bench.SMALL.scale)
     md = (tmp_path / "results.md").read_text(encoding="utf-8")
     assert "× floor" in md and res["machine"]["cpu"] in md
