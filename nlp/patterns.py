@@ -266,9 +266,12 @@ WORDY = re.compile(r"[\p{Han}A-Za-z0-9]")
 #: whitespace inside a table label ("结果 维持", "三、 本年度 办理结果"): removed before matching
 TABLE_SPACE = re.compile(r"\s+")
 #: a table cell that holds a number, as printed: "1,234", "4.6260", "-4", "+3", "32件".
-#: Groups: num (the number without unit).
+#: Groups: num (the number without unit). At most 18 digits before the point (a count or an
+#: amount of any report has far fewer): a longer run is no number a table holds, and read as
+#: one it would end as an int Python refuses to make (over 4,300 digits), a float that
+#: overflows to infinity (not JSON), or a sum no float comparison can take.
 TABLE_VALUE = re.compile(
-    r"^(?P<num>[+\-]?(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?)[ ]?(?:件|条|个|项|次|人次|家|万元|元)?$"
+    r"^(?P<num>[+\-]?(?:\d{1,3}(?:[,，]\d{3}){1,5}|\d{1,18})(?:\.\d+)?)[ ]?(?:件|条|个|项|次|人次|家|万元|元)?$"
 )
 #: a t2 group caption: "第二十条第(一)项". Groups: n (the item's numeral).
 TABLE_CAPTION = re.compile(r"第二十条第\(?(?P<n>[一二三四五六七八九十]{1,3})\)?项")

@@ -44,6 +44,8 @@ def cells(report, prefix: str) -> dict[str, tuple]:
     ("—", None, "—"),
     ("无", None, "无"),
     ("", None, ""),
+    ("9" * 18, 10 ** 18 - 1, "9" * 18),  # 18 digits: still a number …
+    ("999,999,999,999,999,999", 10 ** 18 - 1, "999,999,999,999,999,999"),
 ])
 def test_number_tokens(printed, value, raw):
     t2 = "信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n" f"其他对外管理服务事项\t5\t{printed}\t7\n"
@@ -51,6 +53,18 @@ def test_number_tokens(printed, value, raw):
     got = r.tables["t2.other_services.change"]
     assert (got.value, got.raw, got.uncertain) == (value, raw, False)
     assert r.tables["t2.other_services.decisions"].value == 7
+
+
+@pytest.mark.parametrize("printed", ["9" * 19, "1,000,000,000,000,000,000", "9" * 5000, "9" * 400 + ".5"])
+def test_runs_of_digits_no_table_holds_are_not_read_as_numbers(printed):
+    """… but not a longer run: Python makes no int of over 4,300 digits, a float of 400 is
+    infinity (not JSON), and sums of such ints overflow a float comparison."""
+    from nlp import tables
+
+    assert tables.number(printed) is None
+    t2 = "信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n" f"其他对外管理服务事项\t5\t{printed}\t7\n"
+    r = read(doc(t2=t2, year=2022))
+    assert "t2.other_services.change" not in r.tables or r.tables["t2.other_services.change"].value is None
 
 
 def test_decimal_amount_with_local_addition():
