@@ -515,6 +515,12 @@ class _Renderer:
         self.iota = iota  # item k is k, for every raw offset and one more (see _iota)
         self.last = ""  # the last character written
 
+    def here(self, default: int) -> int:
+        """Where the text written so far ends in the page: a line break closing an element
+        goes there, not to the element's start (before its own text: a span ending on that
+        break would end before it began)."""
+        return self.ends[-1] if self.ends else default
+
     def newline(self, pos: int) -> None:
         """A line break for the block tag at ``pos``, unless a line just ended."""
         if self.last != "\n":
@@ -581,7 +587,7 @@ class _Renderer:
             if tag == "table" and not child.has_table:
                 self.newline(child.pos)
                 self.table(child)
-                self.newline(child.pos)
+                self.newline(self.here(child.pos))
                 continue
             block = tag in BLOCK_TAGS
             if block and self.last != "\n":
@@ -589,7 +595,7 @@ class _Renderer:
             if child:
                 self.walk(child, pre or tag == "pre")
             if block and self.last != "\n":
-                self.newline(child.pos)
+                self.newline(self.here(child.pos))
 
     def table(self, table: _Node) -> None:
         """Render a leaf table as tab rows with rowspan/colspan resolved."""
@@ -597,6 +603,10 @@ class _Renderer:
         if not rows:  # cells without <tr>: one row
             rows = [_tags(table, _CELL, _ROW_GROUPS)]
         grid: list[dict[int, _Node | None]] = []  # row -> column -> cell (None: a spanned slot)
+        # slots spans may fill: a few times the table's cells (the template's tables span a
+        # row or a group of columns), not rowspan x colspan per cell, which lets a page of
+        # 300 cells spanning 100 x 100 expand into millions of tabs; spans past it count as 1
+        budget = _SPAN_SLOTS_PER_CELL * sum(map(len, rows)) + _SPAN_SLOTS
         for r, cells in enumerate(rows):
             while len(grid) <= r:
                 grid.append({})
@@ -611,6 +621,10 @@ class _Renderer:
                 attrs = cell.attrs
                 rs = _span(attrs.get("rowspan")) if "rowspan" in attrs else 1
                 cs = _span(attrs.get("colspan")) if "colspan" in attrs else 1
+                if rs * cs > 1:
+                    budget -= rs * cs
+                    if budget < 0:
+                        rs = cs = 1
                 if rs == 1 and cs == 1:
                     row[c] = cell
                     c += 1
@@ -674,6 +688,11 @@ class _Renderer:
         sub.walk(cell, False)
         written = "".join(sub.chars)
         self.put_parts((written, 0, None, sub.starts, sub.ends), *_collapse(written, P.HTML_CELL_SPACE_RUN, True, False))
+
+
+#: grid slots spans may fill in one table: so many per cell, and so many more (``table``)
+_SPAN_SLOTS_PER_CELL = 16
+_SPAN_SLOTS = 2000
 
 
 def _span(value: str | None) -> int:

@@ -83,14 +83,16 @@ def _rendered(raw: str) -> tuple[str, list[int], list[int], str | None]:
 
 
 @pytest.mark.parametrize("raw, text, starts, ends", [
-    ("<p>a&amp;b</p>", "\na&b\n", [0, 3, 4, 9, 0], [0, 4, 9, 10, 0]),  # text, reference, text
-    ("<p>&lt;&gt;x</p>", "\n<>x\n", [0, 3, 7, 11, 0], [0, 7, 11, 12, 0]),  # a reference starts the text
-    ("<p>a&zz;b</p>", "\na&zz;b\n", [0, 3, 4, 5, 6, 7, 8, 0], [0, 4, 5, 6, 7, 8, 9, 0]),  # unknown: literal
-    ("<p>a<!---->b</p>", "\nab\n", [0, 3, 11, 0], [0, 4, 12, 0]),  # two literal runs apart
-    ("<p>&#1;x</p>", "\nx\n", [0, 7, 0], [0, 8, 0]),  # a reference to no character
+    ("<p>a&amp;b</p>", "\na&b\n", [0, 3, 4, 9, 10], [0, 4, 9, 10, 10]),  # text, reference, text
+    ("<p>&lt;&gt;x</p>", "\n<>x\n", [0, 3, 7, 11, 12], [0, 7, 11, 12, 12]),  # a reference starts the text
+    ("<p>a&zz;b</p>", "\na&zz;b\n", [0, 3, 4, 5, 6, 7, 8, 9], [0, 4, 5, 6, 7, 8, 9, 9]),  # unknown: literal
+    ("<p>a<!---->b</p>", "\nab\n", [0, 3, 11, 12], [0, 4, 12, 12]),  # two literal runs apart
+    ("<p>&#1;x</p>", "\nx\n", [0, 7, 8], [0, 8, 8]),  # a reference to no character
 ])
 def test_texts_and_references_join_with_the_span_of_each_character(raw, text, starts, ends):
-    """_TreeBuilder._append joins a literal run, a reference and a distant run into one text."""
+    """_TreeBuilder._append joins a literal run, a reference and a distant run into one text;
+    the line break closing an element is where its text ends (not at its start tag: a span
+    ending on it would end before it began)."""
     assert _rendered(raw)[:3] == (text, starts, ends)
 
 
@@ -153,8 +155,8 @@ def test_offsets_of_literal_runs_whatever_offset_array_is_kept(keep, monkeypatch
         text, starts, ends, _ = _rendered(raw)
         cell = raw.index("<td>")
         assert text == "\n" + "x" * n + "\n" + "7" * n + "\n"
-        assert starts == [0, *range(3, 3 + n), 0, *range(cell + 4, cell + 4 + n), cell]
-        assert ends == [0, *range(4, 4 + n), 0, *range(cell + 5, cell + 5 + n), cell]
+        assert starts == [0, *range(3, 3 + n), 3 + n, *range(cell + 4, cell + 4 + n), cell]
+        assert ends == [0, *range(4, 4 + n), 3 + n, *range(cell + 5, cell + 5 + n), cell]
         iota = htmltext._iota(len(raw) + 1)
         assert len(iota) >= len(raw) + 1 and iota.tolist()[: len(raw) + 1] == list(range(len(raw) + 1))
         assert len(htmltext._iota_kept) <= keep
