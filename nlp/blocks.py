@@ -483,10 +483,11 @@ _KINDS: dict[tuple[str, bool], str] = {}
 _KINDS_LIMIT = 20000
 
 
-def _text_block(t: str, start: int, markdown: bool, letters: bool, end: int | None = None) -> Block | None:
+def _text_block(t: str, start: int, markdown: bool, letters: bool, end: int | None = None,
+                offsets: list[int] | None = None) -> Block | None:
     """The heading, paragraph, chrome or spam block of text ``t`` printed at ``start`` (a line,
-    or lines joined: then ``end`` is where the last one ends), its span trimmed with its text;
-    None for blank text."""
+    or lines joined: then ``end`` is where the last one ends and ``offsets`` where each of
+    the characters of ``t`` is), its span trimmed with its text; None for blank text."""
     body = t.strip()
     if not body:
         return None
@@ -503,6 +504,8 @@ def _text_block(t: str, start: int, markdown: bool, letters: bool, end: int | No
             if len(_KINDS) >= _KINDS_LIMIT:
                 _KINDS.clear()
             _KINDS[body, markdown] = kind
+    if offsets is not None:
+        return Block(kind, start, end, text=body, markdown=markdown, offsets=offsets)
     if markdown:
         return Block(kind, start, end, text=body, markdown=True)
     return Block(kind, start, end, body)  # (keywords cost a noticeable share of a paragraph's time)
@@ -531,8 +534,10 @@ def _text_blocks(lines: Lines, pending: list[int], blocks: list[Block]) -> None:
         if b - a >= 3:
             first, last = pending[a], pending[b - 1]
             # (each piece is a text line stripped, not blank: the joined text needs no trimming)
-            joined = "".join(texts[k].strip() for k in pending[a:b])
-            if (block := _text_block(joined, starts[first], first in markdown, letters, lines.end(last))) is not None:
+            parts = [(texts[k].strip(), starts[k] + len(texts[k]) - len(texts[k].lstrip())) for k in pending[a:b]]
+            joined = "".join(t for t, _ in parts)
+            offsets = [at + i for t, at in parts for i in range(len(t))]
+            if (block := _text_block(joined, starts[first], first in markdown, letters, lines.end(last), offsets)) is not None:
                 blocks.append(block)
             a = b
             continue

@@ -50,7 +50,7 @@ def candidates(blocks: list[Block], only: str | None = None) -> list[Candidate]:
             continue
         if b.kind not in PROSE_KINDS or b.section is None or (only is not None and b.section != only):
             continue
-        pieces = S.segment(b.text, b.start, item_base)
+        pieces = S.segment(b.text, b.start, item_base, b.offsets)
         if pieces:
             item_base = pieces[-1].item
         last_item = None

@@ -87,6 +87,9 @@ class Block:
     rendering: str = ""  # table: tabs | cell_lines | pipes | markdown | html | lines
     positional: bool = True
     markdown: bool = False  # printed with a markdown heading mark
+    #: where each character of ``text`` is printed, when ``text`` is lines joined (a heading
+    #: printed a character a line): its characters are then not one run of the document
+    offsets: list[int] | None = None
     section: str | None = None
     section_method: str | None = None
     section_confidence: float | None = None

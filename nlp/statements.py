@@ -109,8 +109,9 @@ def _wordy_at_least(text: str, start: int, n: int) -> bool:
     return sum(1 for _ in islice(P.WORDY.finditer(text, start), n)) >= n
 
 
-def segment(text: str, offset: int = 0, item_base: int = 0) -> list[Piece]:
-    """Pieces of one paragraph ``text`` that starts at ``offset`` in the document."""
+def segment(text: str, offset: int = 0, item_base: int = 0, offsets: list[int] | None = None) -> list[Piece]:
+    """Pieces of one paragraph ``text`` that starts at ``offset`` in the document (or whose
+    characters are at ``offsets``: lines joined)."""
     cuts = _cuts(text)
     bounds = sorted(k for k in cuts if 0 < k < len(text))
     pieces: list[Piece] = []
@@ -140,7 +141,11 @@ def segment(text: str, offset: int = 0, item_base: int = 0) -> list[Piece]:
         )
         if intro:
             in_item = False
-        pieces.append(Piece(offset + s + lead, offset + s + lead + len(body), body, item, marker, why == "clause", intro))
+        a = s + lead
+        if offsets is None:
+            pieces.append(Piece(offset + a, offset + a + len(body), body, item, marker, why == "clause", intro))
+        else:
+            pieces.append(Piece(offsets[a], offsets[a + len(body) - 1] + 1, body, item, marker, why == "clause", intro))
     return pieces
 
 

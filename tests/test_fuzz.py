@@ -16,6 +16,7 @@ GK_FUZZ_EXAMPLES=2000 for a longer local run of the hypothesis tests.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re as sre
@@ -66,16 +67,26 @@ def check_report(result, text_len: int | None = None) -> None:
         assert 0 <= v.start <= v.end <= len(norm), key
         printed = "".join(norm[v.start:v.end].split())  # a cell continued on the next line spans a break
         assert printed == "".join(v.raw.split()) or v.uncertain, key
+    for c in classify.candidates(result.blocks):  # a statement's span prints it (lines joined too)
+        assert "".join(norm[c.piece.start:c.piece.end].split()) == "".join(c.piece.text.split()), c.piece
 
 
 def full(data: bytes, name: str = "report.txt") -> None:
-    """The whole pipeline with the shipped model: a summary or an input error, never E900."""
+    """The whole pipeline with the shipped model: a summary or an input error, never E900;
+    every span of the summary a span of the input as decoded, its JSON strict (no NaN or
+    Infinity, which JSON has no words for)."""
     try:
-        summary = pipeline.analyze_source(decode.from_bytes(data, name), pipeline.get_model(None))
+        source = decode.from_bytes(data, name)
+        summary = pipeline.analyze_source(source, pipeline.get_model(None))
     except GkError as e:
         assert e.code in INPUT_CODES, e
         return
-    summary.to_dict()
+    n = len(source.text)
+    for what, s, e in ([("section", x.start, x.end) for x in summary.sections]
+                       + [("statement", x.start, x.end) for x in summary.statements]
+                       + [(k, v.start, v.end) for k, v in summary.tables.items()]):
+        assert 0 <= s <= e <= n, (what, s, e, n)
+    json.dumps(summary.to_dict(), ensure_ascii=False, allow_nan=False)
 
 
 def timed(fn, *args) -> float:
@@ -136,6 +147,28 @@ def test_mutated_reports(seed, rendering, template, edits):
             lines[k] = lines[k][: pos % (len(lines[k]) + 1)]
     data = "\n".join(lines).encode("utf-8")
     check_report(structural(data, case.name))
+
+
+#: inputs a longer campaign of random mutations found (minimized): each ended as E900, a
+#: span that ends before it starts, or a table grid millions of slots wide
+FOUND = [
+    ("罚 " + "9" * 4301 + "\n行 ０", "r.md"),  # a cell of more digits than Python makes an int of
+    ("|结果纠正|\n|０|" + "９" * 309 + "|||０", "r.md"),  # an int no float comparison can take
+    ("|结果纠正|\n|" + "9" * 400 + "|1.5|||０", "r.md"),  # … added to a float
+    ("|结果纠正|\n|０|" + "9" * 400 + ".5|||０", "r.md"),  # a float that overflows to infinity
+    ("<p>情况</p>他", "r.html"),  # a section ending on the line break after </p>
+    ("/p><h2>><p>?<p>0?", "r.htm"),  # … and a statement in lines joined into one paragraph
+    ("五、存在的主要问题及改进情况\n一\n是\n栏\n目\n更\n新\n不\n及\n时\n", "r.txt"),  # (in plain text)
+    ("<table>" + "<tr><td rowspan=100 colspan=100>1</td></tr>" * 300, "r.html"),
+]
+
+
+@pytest.mark.parametrize("text, name", FOUND, ids=[f"found{i}" for i in range(len(FOUND))])
+def test_inputs_found_by_a_longer_campaign(text, name):
+    data = text.encode("utf-8")
+    check_report(structural(data, name))
+    full(data, name)
+    assert len(decode.from_bytes(data, name).view) <= 4 * len(text) + 100  # no grid amplification
 
 
 # ------------------------------------------------------------------------------ big and odd documents
