@@ -640,16 +640,20 @@ class _Renderer:
         for r, row in enumerate(grid):
             if not row:
                 continue
-            pos = rows[r][0].pos if r < len(rows) and rows[r] else table.pos
+            # a tab or the row's line break goes where the cell before it ends: the end of its
+            # text, or the start tag of a cell that wrote nothing (where a blank cell is shown);
+            # not at the start tag of a cell with text, before that text: a span ending on the
+            # break would end before it began
+            at = rows[r][0].pos if r < len(rows) and rows[r] else table.pos
             for c in range(max(row) + 1):
                 if c:
                     chars.append("\t")
-                    starts.append(pos)
-                    ends.append(pos)
+                    starts.append(at)
+                    ends.append(at)
                 cell = row.get(c)
                 if cell is None:
                     continue
-                pos = cell.pos
+                written = len(ends)
                 only = cell[0] if len(cell) == 1 else None
                 if only.__class__ is tuple and only[2] and only[3] is None:
                     # the usual cell: one literal text, no whitespace (self.put without
@@ -660,9 +664,10 @@ class _Renderer:
                     ends += iota[p + 1 : p + len(text) + 1]
                 elif cell:  # (an empty cell writes nothing)
                     self.cell_text(cell)
+                at = ends[-1] if len(ends) > written else cell.pos
             chars.append("\n")
-            starts.append(pos)
-            ends.append(pos)
+            starts.append(at)
+            ends.append(at)
             self.last = "\n"
 
     def cell_text(self, cell: _Node) -> None:

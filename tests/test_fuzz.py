@@ -157,6 +157,8 @@ FOUND = [
     ("|结果纠正|\n|" + "9" * 400 + "|1.5|||０", "r.md"),  # … added to a float
     ("|结果纠正|\n|０|" + "9" * 400 + ".5|||０", "r.md"),  # a float that overflows to infinity
     ("<p>情况</p>他", "r.html"),  # a section ending on the line break after </p>
+    ("<p>一、总体情况</p><p>正文。</p><table><tr><td></td><td>二、主动公开政府信息情况</td></tr></table>"
+     "<p>三、收到和处理政府信息公开申请情况</p>", "r.html"),  # … or on a table row's line break
     ("/p><h2>><p>?<p>0?", "r.htm"),  # … and a statement in lines joined into one paragraph
     ("五、存在的主要问题及改进情况\n一\n是\n栏\n目\n更\n新\n不\n及\n时\n", "r.txt"),  # (in plain text)
     ("<table>" + "<tr><td rowspan=100 colspan=100>1</td></tr>" * 300, "r.html"),

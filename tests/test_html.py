@@ -155,8 +155,8 @@ def test_offsets_of_literal_runs_whatever_offset_array_is_kept(keep, monkeypatch
         text, starts, ends, _ = _rendered(raw)
         cell = raw.index("<td>")
         assert text == "\n" + "x" * n + "\n" + "7" * n + "\n"
-        assert starts == [0, *range(3, 3 + n), 3 + n, *range(cell + 4, cell + 4 + n), cell]
-        assert ends == [0, *range(4, 4 + n), 3 + n, *range(cell + 5, cell + 5 + n), cell]
+        assert starts == [0, *range(3, 3 + n), 3 + n, *range(cell + 4, cell + 4 + n), cell + 4 + n]
+        assert ends == [0, *range(4, 4 + n), 3 + n, *range(cell + 5, cell + 5 + n), cell + 4 + n]
         iota = htmltext._iota(len(raw) + 1)
         assert len(iota) >= len(raw) + 1 and iota.tolist()[: len(raw) + 1] == list(range(len(raw) + 1))
         assert len(htmltext._iota_kept) <= keep
