@@ -262,6 +262,7 @@ GROWTH = [
     ("a character per line", "总\n", "r.txt"),
     ("glued digits", "本年新收政府信息公开申请数量 1234567890123 ", "r.txt"),
     ("html cells", "<td>1", "r.html"),
+    ("html spans", "<tr><td rowspan=99 colspan=9>1</td></tr>", "r.html"),
     ("html nesting", "<div><p>文", "r.html"),
 ]
 
