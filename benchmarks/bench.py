@@ -38,7 +38,7 @@ import tempfile
 import time
 import unicodedata
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -491,8 +491,8 @@ def run(cfg: Config, workdir: Path, log=print) -> dict:
     return res
 
 
-def _rounds(figures: dict) -> str:
-    return ", ".join(f"{x}" for x in figures.get("x_floor_rounds", []))
+def _rounds(values: list[float]) -> str:
+    return ", ".join(str(x) for x in values)
 
 
 def markdown(res: dict) -> str:
@@ -522,9 +522,9 @@ def markdown(res: dict) -> str:
         "|---|---:|---:|---:|---:|---:|---:|",
         f"| floor: read + decode + NFKC + 12 regex passes | {fl['reports_per_s']} | {fl['reports_per_s']} | | 1.00 | | |",
         f"| in process (bytes → summary JSON) | {ip['reports_per_s']} | {ip['reports_per_s']} | {ip['chars_per_s']:,} "
-        f"| {ip['x_floor']} | {_rounds(ip)} | {ip['x_floor_best']} |",
+        f"| {ip['x_floor']} | {_rounds(ip['x_floor_rounds'])} | {ip['x_floor_best']} |",
         f"| `batch --jobs 1` (files → summary files + index + database) | {b['jobs1']['reports_per_s']} "
-        f"| {b['jobs1']['reports_per_s']} | {b['jobs1']['chars_per_s']:,} | {b['jobs1']['x_floor']} | {_rounds(b['jobs1'])} "
+        f"| {b['jobs1']['reports_per_s']} | {b['jobs1']['chars_per_s']:,} | {b['jobs1']['x_floor']} | {_rounds(b['jobs1']['x_floor_rounds'])} "
         f"| {b['jobs1']['x_floor_best']} |",
         f"| `batch --jobs 2` | {b['jobs2']['reports_per_s']} | {b['jobs2']['per_core']} | | | | |",
         "",
@@ -533,7 +533,7 @@ def markdown(res: dict) -> str:
         "machine's speed drifts; best / best: the best run over the best floor, from different moments.",
         "",
         f"Speedup with `--jobs 2`: {b['speedup_jobs2']}× (the median of the rounds' own: "
-        f"{', '.join(str(x) for x in b.get('speedup_jobs2_rounds', []))}). Without a model (`--model none`), in process: "
+        f"{_rounds(b['speedup_jobs2_rounds'])}). Without a model (`--model none`), in process: "
         f"{ip['no_model_reports_per_s']} reports/s. The best `batch --jobs 1` run took {b['jobs1']['seconds']} s: "
         f"{b['jobs1'].get('user_s', '—')} s of CPU in user space and {b['jobs1'].get('system_s', '—')} s in the kernel "
         "(making each summary file, the database's writes); the rest of the time it waited.",
@@ -569,7 +569,7 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     cfg = SMALL if a.small else FULL
     if a.n:
-        cfg = Config(a.n, tuple(sorted({a.n, *cfg.scale})), cfg.doc_sizes, cfg.cli_runs, cfg.report_bytes, cfg.rounds)
+        cfg = replace(cfg, n=a.n, scale=tuple(sorted({a.n, *cfg.scale})))
     out = Path(a.out) if a.out else (None if a.small else ROOT / "benchmarks")
     with tempfile.TemporaryDirectory(prefix="gkbench-", dir=a.workdir) as tmp:
         res = run(cfg, Path(tmp), log=lambda s: print(s, flush=True))

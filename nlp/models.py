@@ -49,8 +49,8 @@ class GramIndex:
             at = np.flatnonzero(every >= 0)
             found.append((every.take(at), np.fromiter(lm.vocab.values(), dtype=np.int64, count=len(lm.vocab)).take(at)))
         # -1 is no key (keys are positive): it keeps the arrays non-empty for a vocabulary without n-grams
-        every = np.concatenate([k for k, _ in found])
-        keys = np.unique(every) if len(every) else np.array([-1], dtype=np.int64)
+        all_keys = np.concatenate([k for k, _ in found])
+        keys = np.unique(all_keys) if len(all_keys) else np.array([-1], dtype=np.int64)
         ids = []
         for k, i in found:
             col = np.full(len(keys) + 1, -1, dtype=np.int64)

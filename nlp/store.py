@@ -248,10 +248,11 @@ END;
 """
 
 
-def _index_pending(con: sqlite3.Connection) -> None:
-    """Put the statements written since the last commit into the full-text index (called
-    inside the transaction, just before it commits): the mark goes up, its trigger indexes."""
+def _index_and_commit(con: sqlite3.Connection) -> None:
+    """Commit the open transaction, the statements written in it first put into the full-text
+    index: the mark goes up, its trigger indexes."""
     con.execute("UPDATE fts_state SET upto = (SELECT MAX(id) FROM statements) WHERE upto < (SELECT MAX(id) FROM statements)")
+    con.execute("COMMIT")
 
 
 def _v4(con: sqlite3.Connection) -> str:
@@ -360,7 +361,7 @@ def _now() -> str:
 _parse_agency = lru_cache(maxsize=4096)(agency_mod.parse)
 
 #: statements per INSERT. A multi-row INSERT was first made for the full-text trigger
-#: (FTS5 wrote an index segment per INSERT); the index is now filled at commit (_index_pending),
+#: (FTS5 wrote an index segment per INSERT); the index is now filled at commit (_index_and_commit),
 #: and the multi-row INSERT still costs 0.28M instructions per report less than one row per
 #: INSERT. Bounded, so the SQL takes few forms (each prepared once, in the connection's
 #: statement cache) and stays far below SQLite's limit on parameters.
@@ -402,8 +403,7 @@ class Store:
         if not self.con.in_transaction:
             return
         try:
-            _index_pending(self.con)
-            self.con.execute("COMMIT")
+            _index_and_commit(self.con)
         except sqlite3.Error as e:
             _rollback(self.con)
             raise _db_error(self.path, e) from None
@@ -653,8 +653,7 @@ def _end(con: sqlite3.Connection, nested: bool, path: Path) -> None:
         if nested:
             con.execute("RELEASE report")
         else:
-            _index_pending(con)
-            con.execute("COMMIT")
+            _index_and_commit(con)
     except sqlite3.Error as e:
         _undo(con, nested)
         raise _db_error(path, e) from None
