@@ -88,10 +88,17 @@ def test_changed_file_is_redone(tmp_path):
     assert json.loads((out / "a.txt.json").read_text(encoding="utf-8"))["meta"]["year"] == 2022
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_then_rerun_finishes_the_rest(corpus, tmp_path):
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "nlp.cli", "batch", str(corpus), "--out", str(out), "--jobs", "2"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, text=True)
+    # SIGINT as a terminal's foreground job has it: a shell that starts this suite in the
+    # background (``pytest &``) hands its children SIGINT ignored, and Python then leaves it so
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, text=True,
+                            preexec_fn=_default_sigint)
     index = out / batch.INDEX
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
