@@ -211,7 +211,7 @@ def stage_times(docs: list[tuple[str, bytes]], model, workdir: Path) -> dict:
         laps("decode")
         summary = pipeline.analyze_source(source, model, lap=laps)
         d = summary.to_dict(tables=False)  # as the batch worker makes it
-        text = summary_json(summary, d)  # as the batch writes it (the store takes the dict and the text)
+        text = summary_json(summary, d).encode("utf-8")  # as the batch writes it (the store takes the dict and the file's bytes)
         laps("summary")
         chars += len(source.text)
         if db is not None:

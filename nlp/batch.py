@@ -100,11 +100,13 @@ def _work(path: str, options: dict) -> dict:
 
     try:
         summary = pipeline.analyze(path, **options)
-        # "json": the summary file's text, made here from the objects; "summary": its dict for the
-        # store's rows, without the ~200 cells (``tables`` None): nothing reads them from the dict,
-        # and they would be made, sent back from a worker process and taken apart for nothing
+        # "json": the summary file's content (UTF-8), made here from the objects, encoded once for
+        # the file and the store alike (and, from a worker process, sent back as bytes, which need
+        # no encoding on either side); "summary": its dict for the store's rows, without the ~200
+        # cells (``tables`` None): nothing reads them from the dict, and they would be made, sent
+        # back from a worker process and taken apart for nothing
         d = summary.to_dict(tables=False)
-        return {"ok": True, "summary": d, "json": summary_json(summary, d)}
+        return {"ok": True, "summary": d, "json": summary_json(summary, d).encode("utf-8")}
     except GkError as e:
         return {"ok": False, "error": e.to_dict()}
     except Exception as e:  # noqa: BLE001 - a worker must report, not die
@@ -376,15 +378,15 @@ def _commit(out: Path, task: Task, result: dict, log: _Log, sink=None) -> dict:
         target = summary_path(out, task.rel)
         tmp = target.with_name(target.name + ".tmp")
         try:
-            text = result.get("json")
-            if text is None:  # a relabelled copy: its text is made here, once, for the file and the sink
-                text = to_json(result["summary"])
-                result = dict(result, json=text)
+            data = result.get("json")
+            if data is None:  # a relabelled copy: its text is made here, once, for the file and the sink
+                data = to_json(result["summary"]).encode("utf-8")
+                result = dict(result, json=data)
             try:
-                tmp.write_text(text, encoding="utf-8")
+                tmp.write_bytes(data)
             except FileNotFoundError:  # its folder is new (made then, not tried for every file)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                tmp.write_text(text, encoding="utf-8")
+                tmp.write_bytes(data)
             os.replace(tmp, target)
         except OSError as e:
             with contextlib.suppress(OSError):

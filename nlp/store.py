@@ -416,9 +416,10 @@ class Store:
 
     # ------------------------------------------------------------------ writing
     def put(self, summary: dict[str, Any], path: str, rel: str | None = None,
-            text: Callable[[], str | None] | None = None, json_text: str | None = None) -> int:
+            text: Callable[[], str | None] | None = None, json_text: str | bytes | None = None) -> int:
         """Write one summary (one transaction); returns its report id. ``json_text`` is the
-        summary file's text when the caller has it (made from the dict otherwise)."""
+        summary file's text (or its UTF-8 bytes) when the caller has it (made from the dict
+        otherwise)."""
         meta = summary.get("meta") or {}
         ag = _parse_agency(meta.get("agency"))
         if ag is not None and ag.bare:  # resolve fills in the region: on a copy, not the cached reading
@@ -462,7 +463,10 @@ class Store:
                                   [row[c] for c in cols]).lastrowid
             self._map_source(path, rel, rid)
             con.execute("DELETE FROM errors WHERE path=?", (path,))
-            con.execute("INSERT INTO summaries VALUES (?,?)", (rid, to_json(summary) if json_text is None else json_text))
+            # the text as given, or its UTF-8 bytes (the batch's summary file: encoded once, not
+            # again here), stored as TEXT either way
+            con.execute("INSERT INTO summaries VALUES (?, CAST(? AS TEXT))",
+                        (rid, to_json(summary) if json_text is None else json_text))
             # ids given here (the write lock is held), so a report's statements go in a few multi-row INSERTs
             first = con.execute("SELECT MAX(COALESCE((SELECT MAX(id) FROM statements), 0), upto) + 1 "
                                 "FROM fts_state").fetchone()[0]

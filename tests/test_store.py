@@ -325,6 +325,8 @@ def _check_once(out: Path, inputs: Path) -> None:
     counts = _counts(con)
     assert counts["sources"] == len(ok) and counts["reports"] == len({r["sha256"] for r in ok})
     assert counts["errors"] == len(records) - len(ok)
+    # the batch hands the store the file's bytes: stored as text all the same (json_each reads it)
+    assert con.execute("SELECT COUNT(*) FROM summaries WHERE typeof(json) != 'text'").fetchone()[0] == 0
     n_statements = n_cells = n_checks = 0
     for r in ok:
         text = (out / r["output"]).read_text(encoding="utf-8")
