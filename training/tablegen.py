@@ -25,6 +25,7 @@ decimals, negative 本年增/减, full-width digits.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import html
 import random
 from dataclasses import dataclass, field
@@ -37,6 +38,9 @@ RENDERINGS = ("tabs_word", "tabs_grid", "tabs_shifted", "cell_lines", "pipes", "
 EXACT = frozenset({"tabs_word", "tabs_grid", "cell_lines", "pipes", "markdown", "html", "spaces", "lines"})
 #: renderings that cannot print a blank cell (blank cells vanish): tables are generated dense
 DENSE = frozenset({"spaces", "lines", "flattened"})
+#: renderings that print every slot of a grid (a blank for each merged one), so that table 3
+#: may be printed the other way round: the applicant types as rows, the template's rows as columns
+TRANSPOSABLE = frozenset({"tabs_grid", "pipes", "markdown", "html"})
 
 # ---------------------------------------------------------------------------- labels
 T2_ROW_LABELS = {
@@ -278,6 +282,18 @@ def t3_grid(t: Tables, labels: dict) -> Grid:
     return grid
 
 
+def transpose(grid: Grid) -> Grid:
+    """The grid printed the other way round: column c becomes row c, a merged cell's spans swap."""
+    out: Grid = []
+    for r, row in enumerate(grid):
+        for c, slot in enumerate(row):
+            if slot.covered_by is None:
+                _place(out, c, r, dataclasses.replace(slot, colspan=slot.rowspan, rowspan=slot.colspan))
+    for row in out:  # a row of the original printed short leaves its slots unset: blanks
+        row.extend(Slot() for _ in range(len(grid) - len(row)))
+    return out
+
+
 def t4_grid(t: Tables, labels: dict) -> Grid:
     tpl = T.load(t.template)
     parts = list(tpl.t4_columns)
@@ -381,8 +397,11 @@ def _fw(rng: random.Random, text: str, p: float) -> str:
 
 
 def render(rng: random.Random, tables: Tables, rendering: str, year: int | None = None,
-           overview_extra: str | None = None) -> Case:
-    """A whole report with the tables printed in ``rendering``."""
+           overview_extra: str | None = None, transposed: bool = False) -> Case:
+    """A whole report with the tables printed in ``rendering`` (``transposed``: table 3 the
+    other way round, in a rendering of TRANSPOSABLE)."""
+    if transposed and rendering not in TRANSPOSABLE:
+        raise ValueError(f"table 3 cannot be printed transposed in {rendering}")
     labels = _labels(rng, tables.template)
     year = year or (rng.randint(2021, 2024) if tables.template == "2021" else rng.randint(2019, 2022))
     agency = rng.choice(["某市商务局", "某县人民政府办公室", "某区市场监督管理局", "某市教育局"])
@@ -392,6 +411,8 @@ def render(rng: random.Random, tables: Tables, rendering: str, year: int | None 
     case = Case("", "report.txt", rendering, tables.template, tables, {})
     t2 = t2_grids(rng, tables, labels)
     t3 = t3_grid(tables, labels)
+    if transposed:
+        t3 = transpose(t3)
     t4 = t4_grid(tables, labels)
     headings = ["二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"]
     if rendering == "html":
@@ -641,9 +662,9 @@ def plant(rng: random.Random, tables: Tables) -> tuple[str, str]:
     return key, "t3_row_total"
 
 
-def make_case(seed: int, rendering: str, template: str, inconsistent: bool = False) -> Case:
+def make_case(seed: int, rendering: str, template: str, inconsistent: bool = False, transposed: bool = False) -> Case:
     """One generated report (deterministic for a seed)."""
-    rng = random.Random(f"{seed}-{rendering}-{template}-{inconsistent}")
+    rng = random.Random(f"{seed}-{rendering}-{template}-{inconsistent}" + ("-transposed" if transposed else ""))
     tables = make_values(rng, template, dense=rendering in DENSE)
     planted: list[tuple[str, str]] = []
     extra = None
@@ -653,7 +674,7 @@ def make_case(seed: int, rendering: str, template: str, inconsistent: bool = Fal
             planted.append(("t3.new.total", "prose_no_applications"))
         else:
             planted.append(plant(rng, tables))
-    case = render(rng, tables, rendering, overview_extra=extra)
+    case = render(rng, tables, rendering, overview_extra=extra, transposed=transposed)
     case.planted = planted
     return case
 
@@ -664,8 +685,9 @@ def main() -> None:
     ap.add_argument("--template", default="2021", choices=T.TEMPLATE_IDS)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--inconsistent", action="store_true")
+    ap.add_argument("--transposed", action="store_true", help="table 3 with the applicant types as rows")
     a = ap.parse_args()
-    case = make_case(a.seed, a.rendering, a.template, a.inconsistent)
+    case = make_case(a.seed, a.rendering, a.template, a.inconsistent, a.transposed)
     print(case.text)
     if case.planted:
         print("# planted:", case.planted)
