@@ -23,6 +23,11 @@ the table prints its rows:
 - more values than columns (a stray value from a merged label cell): the last ones are kept
   and flagged uncertain, the others become a warning.
 
+A table 3 printed the other way round (the applicant types as rows) is recognized by its
+header naming several of the template's rows in one row, and its grid is turned back into
+the template's layout before the rows are read (positional renderings only: only there is
+a column a row of the template).
+
 Blank cells are ``None`` with ``raw ""``; "/", "—", "无" are ``None`` with the printed raw.
 Nothing is guessed to be 0, and no printed value is dropped without a warning.
 """
@@ -368,8 +373,72 @@ def vocab(template: str) -> _Vocab:
     return v
 
 
+# ------------------------------------------------------------------------ transposed tables
+#: a table 3 printed the other way round (the applicant types as rows, the template's rows as
+#: columns) names this many of the template's rows or more in one of its first rows; the
+#: template's own layout names at most a row and its group in one row
+TRANSPOSED_LABELS = 4
+#: how far down the header of a transposed table 3 is looked for
+TRANSPOSED_HEAD_ROWS = 6
+#: rows of a transposed table 3 that must begin with an applicant type (自然人, 商业企业, 总计 …)
+TRANSPOSED_APPLICANTS = 3
+#: columns a transposed table 3 is at least printed with (the template's 23 or 25 rows, and
+#: the labels); tables 2 and 4, and table 3 the template's way round, have at most 16
+TRANSPOSED_WIDTH = 20
+
+
+def _is_transposed_t3(rows: list[list[Cell]], voc: _Vocab) -> bool:
+    """Whether a table prints table 3 transposed: one of its first rows names several of the
+    template's rows, and rows below begin with applicant types."""
+    if len(rows) < TRANSPOSED_APPLICANTS + 1:
+        return False
+    for r in rows[:TRANSPOSED_HEAD_ROWS]:
+        named = set()
+        for c in r:
+            if c.text and _read(c.text)[0] == "text":
+                hit = voc.row(T.squeeze(c.text))
+                if hit is not None and hit[0] == "t3" and not hit[2]:
+                    named.add(hit[1])
+        if len(named) >= TRANSPOSED_LABELS:
+            break
+    else:
+        return False
+    applicants = sum(
+        1 for r in rows
+        if any(c.text and any(e[0] == "t3" and e[1] == "col" for e in voc.head_cell(c.text)[0]) for c in r[:3])
+    )
+    return applicants >= TRANSPOSED_APPLICANTS
+
+
+def _transpose(rows: list[list[Cell]], at: int) -> list[list[Cell]]:
+    """Columns as rows. A row printed short is blank at its end: padded with blank cells where
+    it ends (an empty row where the table starts, ``at``), so spans stay in the text."""
+    width = max(len(r) for r in rows)
+    padded = []
+    for r in rows:
+        end = r[-1].end if r else at
+        padded.append(r + [Cell("", end, end) for _ in range(width - len(r))])
+    return [list(col) for col in zip(*padded)]
+
+
+def _transposed_grids(blocks: list[Block], voc: _Vocab, ex: Extraction) -> dict[int, list[list[Cell]]]:
+    """Block index -> its rows turned the template's way round, for every table 3 printed
+    transposed (looked for in wide positional tables, whatever section they were put in: the
+    grid keeps a blank for every merged cell, so a column is a row of the template)."""
+    out: dict[int, list[list[Cell]]] = {}
+    for i, b in enumerate(blocks):
+        if (b.kind == "table" and b.positional and b.rows
+                and max(map(len, b.rows[:TRANSPOSED_HEAD_ROWS])) >= TRANSPOSED_WIDTH
+                and _is_transposed_t3(b.rows, voc)):
+            out[i] = _transpose(b.rows, b.start)
+            ex.warnings.append(f"table 3 at {b.start} is printed transposed (applicant types as rows): "
+                               "read column by column")
+    return out
+
+
 # ------------------------------------------------------------------------ reading rows
-def _rows(blocks: list[Block], text: str, pseudo: bool = True) -> list[Row]:
+def _rows(blocks: list[Block], text: str, pseudo: bool = True,
+          grids: dict[int, list[list[Cell]]] | None = None) -> list[Row]:
     """Table rows, and short paragraphs of the table sections split on spaces (a table
     printed with spaces keeps its header lines and a lone number row outside the table
     block; a scattered table's long labels end up as paragraphs). A paragraph with
@@ -377,7 +446,7 @@ def _rows(blocks: list[Block], text: str, pseudo: bool = True) -> list[Row]:
     rows: list[Row] = []
     for i, b in enumerate(blocks):
         if b.kind == "table":
-            rows += [Row(r, b.positional, i, b.section) for r in b.rows]
+            rows += [Row(r, b.positional, i, b.section) for r in (grids.get(i, b.rows) if grids else b.rows)]
         elif (pseudo and b.kind in ("paragraph", "heading") and b.section in SECTION_TABLE
               and b.end - b.start <= MAX_PSEUDO_ROW and not P.TABLE_PROSE.search(b.text)):
             chunk = text[b.start : b.end]
@@ -1096,7 +1165,8 @@ def extract(blocks: list[Block], text: str, template: str | None = None) -> Extr
         return ex  # the 2008-2018 reports have their own tables, not tables 2-4 of the templates
     voc = vocab(tid)
     reader = _Reader(voc, ex)
-    for row in _rows(blocks, text, pseudo=tid in T.TEMPLATE_IDS):
+    grids = _transposed_grids(blocks, voc, ex)
+    for row in _rows(blocks, text, pseudo=tid in T.TEMPLATE_IDS, grids=grids):
         reader.feed(row)
     groups: dict[tuple[int, str], list[_Item]] = {}
     for it in reader.items:

@@ -279,6 +279,24 @@ def test_time_grows_linearly(name, unit, fname):
     assert t_big <= 24 * t_small + 0.3, f"{name}: {t_small:.3f}s -> {t_big:.3f}s for 8x the input"
 
 
+def test_transposed_table_with_many_rows_grows_linearly():
+    """A table 3 printed transposed is read column by column: thousands of applicant rows
+    (made by repeating one) become rows of thousands of cells, and still cost linear time."""
+    lines = tablegen.make_case(1, "tabs_grid", "2021", transposed=True).text.split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("\t法人或其他组织")) + 1
+
+    def make(n: int) -> bytes:
+        return "\n".join(lines[:at] + [lines[at]] * n + lines[at:]).encode("utf-8")
+
+    small, big = make(300), make(2400)
+    report = structural(big)
+    check_report(report)
+    assert any("printed transposed" in w for w in report.warnings)
+    t_small = min(timed(structural, small) for _ in range(2))
+    t_big = min(timed(structural, big) for _ in range(2))
+    assert t_big <= 24 * t_small + 0.3, f"{t_small:.3f}s -> {t_big:.3f}s for 8x the rows"
+
+
 def _all_patterns() -> list[tuple[str, object]]:
     pats: list[tuple[str, object]] = [(k, v) for k, v in vars(P).items()
                                       if isinstance(v, regex.Pattern | sre.Pattern) and isinstance(v.pattern, str)]

@@ -85,6 +85,49 @@ def test_every_inconsistency_flagged(rendering, template, seed):
         assert any(c.rule == rule for c in flagged) or rule == "t3_row_total", (rule, flagged)
 
 
+TRANSPOSED = [(r, t) for r in sorted(G.TRANSPOSABLE) for t in T.TEMPLATE_IDS]
+TRANSPOSED_SETTINGS = settings(SETTINGS, max_examples=EXAMPLES or 40)
+
+
+@pytest.mark.parametrize("rendering, template", TRANSPOSED)
+@TRANSPOSED_SETTINGS
+@given(seed=SEEDS)
+def test_transposed_table_3_read_exactly(rendering, template, seed):
+    """Table 3 printed the other way round (the applicant types as rows): every cell exact and
+    certain, the checks quiet, and a note that it was read column by column; the same report
+    printed the template's way round gets no such note."""
+    case = G.make_case(seed, rendering, template, transposed=True)
+    report = run(case)
+    assert any(k.startswith("t3.") for k in case.expected)
+    for key, (value, raw) in case.expected.items():
+        cell = report.tables.get(key)
+        assert cell is not None and same(cell, value, raw) and not cell.uncertain, (key, cell, value, raw)
+    assert set(report.tables) <= set(case.expected)
+    assert not [c for c in report.checks if not c.ok]
+    assert sum("printed transposed" in w for w in report.warnings) == 1
+    assert not any("printed transposed" in w for w in run(G.make_case(seed, rendering, template)).warnings)
+
+
+@pytest.mark.parametrize("rendering, template", TRANSPOSED)
+@settings(TRANSPOSED_SETTINGS, max_examples=EXAMPLES or 20)
+@given(seed=SEEDS)
+def test_transposed_table_3_inconsistency_flagged(rendering, template, seed):
+    case = G.make_case(seed, rendering, template, inconsistent=True, transposed=True)
+    report = run(case)
+    for key, rule in case.planted:
+        flagged = [c for c in report.checks if not c.ok and (key in c.numbers or key in c.numbers.get("uncertain", ()))]
+        assert flagged, (key, rule, [c for c in report.checks if not c.ok])
+
+
+def test_transposing_a_grid_twice_gives_it_back():
+    rng = G.random.Random(5)
+    for template in T.TEMPLATE_IDS:
+        grid = G.t3_grid(G.make_values(rng, template), G._labels(rng, template))
+        back = G.transpose(G.transpose(grid))
+        assert [[(x.text, x.key, x.rowspan, x.colspan, x.covered_by) for x in row] for row in back] == \
+               [[(x.text, x.key, x.rowspan, x.colspan, x.covered_by) for x in row] for row in grid]
+
+
 def test_squeeze_removes_what_the_pattern_removes():
     """``squeeze`` takes a faster way than its pattern (TABLE_SPACE): the same text out for
     every character, between letters and alone."""
