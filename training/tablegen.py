@@ -38,9 +38,11 @@ RENDERINGS = ("tabs_word", "tabs_grid", "tabs_shifted", "cell_lines", "pipes", "
 EXACT = frozenset({"tabs_word", "tabs_grid", "cell_lines", "pipes", "markdown", "html", "spaces", "lines"})
 #: renderings that cannot print a blank cell (blank cells vanish): tables are generated dense
 DENSE = frozenset({"spaces", "lines", "flattened"})
-#: renderings that print every slot of a grid (a blank for each merged one), so that table 3
-#: may be printed the other way round: the applicant types as rows, the template's rows as columns
-TRANSPOSABLE = frozenset({"tabs_grid", "pipes", "markdown", "html"})
+#: renderings that may print table 3 the other way round (the applicant types as rows, the
+#: template's rows as columns), and those of them that print every slot of the grid (a blank
+#: for each merged one), in which it can then be read exactly
+TRANSPOSABLE = frozenset({"tabs_word", "tabs_grid", "pipes", "markdown", "html"})
+EXACT_TRANSPOSED = frozenset({"tabs_grid", "pipes", "markdown", "html"})
 
 # ---------------------------------------------------------------------------- labels
 T2_ROW_LABELS = {
@@ -420,7 +422,7 @@ def render(rng: random.Random, tables: Tables, rendering: str, year: int | None 
         case.name = "report.html"
         return case
     parts: list[str] = []
-    for h, body in zip(headings, (_t2_text(rng, t2, rendering, case), _t3_text(rng, t3, rendering, case),
+    for h, body in zip(headings, (_t2_text(rng, t2, rendering, case), _t3_text(rng, t3, rendering, case, transposed),
                                   _t4_text(rng, t4, rendering, case))):
         parts += [h, body, ""]
     case.text = _doc_text(parts, year, agency, overview)
@@ -540,7 +542,7 @@ def _t2_text(rng: random.Random, groups: list[tuple[str, Grid]], rendering: str,
     return "\n".join(lines)
 
 
-def _t3_text(rng: random.Random, grid: Grid, rendering: str, case: Case) -> str:
+def _t3_text(rng: random.Random, grid: Grid, rendering: str, case: Case, transposed: bool = False) -> str:
     tpl = T.load(case.template)
     n_rows = len(grid)
     if rendering in ("spaces", "lines", "flattened"):
@@ -555,7 +557,7 @@ def _t3_text(rng: random.Random, grid: Grid, rendering: str, case: Case) -> str:
     stray: set[int] = set()
     shifted: set[int] = set()
     keys = [r.key for r in tpl.t3_rows]
-    if rendering == "tabs_word" and rng.random() < 0.3:
+    if rendering == "tabs_word" and not transposed and rng.random() < 0.3:
         stray = {3 + keys.index("result_total")} | ({3 + keys.index("carry_forward")} if rng.random() < 0.5 else set())
     if rendering == "tabs_shifted":
         subs = [k for g in T3_GROUPS.values() for k in list(g[1])[1:] if k in keys]
