@@ -387,21 +387,23 @@ TRANSPOSED_APPLICANTS = 3
 TRANSPOSED_WIDTH = 20
 
 
+def _t3_rows_named(cells: list[Cell], voc: _Vocab) -> set[str]:
+    """The template's table-3 rows that these cells name (group labels aside)."""
+    named = set()
+    for c in cells:
+        if c.text and _read(c.text)[0] == "text":
+            hit = voc.row(T.squeeze(c.text))
+            if hit is not None and hit[0] == "t3" and not hit[2]:
+                named.add(hit[1])
+    return named
+
+
 def _is_transposed_t3(rows: list[list[Cell]], voc: _Vocab) -> bool:
     """Whether a table prints table 3 transposed: one of its first rows names several of the
     template's rows, and rows below begin with applicant types."""
     if len(rows) < TRANSPOSED_APPLICANTS + 1:
         return False
-    for r in rows[:TRANSPOSED_HEAD_ROWS]:
-        named = set()
-        for c in r:
-            if c.text and _read(c.text)[0] == "text":
-                hit = voc.row(T.squeeze(c.text))
-                if hit is not None and hit[0] == "t3" and not hit[2]:
-                    named.add(hit[1])
-        if len(named) >= TRANSPOSED_LABELS:
-            break
-    else:
+    if not any(len(_t3_rows_named(r, voc)) >= TRANSPOSED_LABELS for r in rows[:TRANSPOSED_HEAD_ROWS]):
         return False
     applicants = sum(
         1 for r in rows
@@ -410,29 +412,42 @@ def _is_transposed_t3(rows: list[list[Cell]], voc: _Vocab) -> bool:
     return applicants >= TRANSPOSED_APPLICANTS
 
 
-def _transpose(rows: list[list[Cell]], at: int) -> list[list[Cell]]:
+def _aligned(columns: list[list[Cell]], voc: _Vocab) -> bool:
+    """Whether each column of a transposed table 3 names one row of the template at most (a
+    group label the other template prints as a row aside). A copy that drops the blank slots
+    of merged cells (a word processor's tab copy) shifts the header rows against the values,
+    and a column then names two rows: which one its values belong to is not known."""
+    own = voc.row_index["t3"]
+    return all(len([k for k in _t3_rows_named(col, voc) if k in own]) <= 1 for col in columns)
+
+
+def _transpose(rows: list[list[Cell]]) -> list[list[Cell]]:
     """Columns as rows. A row printed short is blank at its end: padded with blank cells where
-    it ends (an empty row where the table starts, ``at``), so spans stay in the text."""
+    it ends, so spans stay in the text."""
     width = max(len(r) for r in rows)
-    padded = []
-    for r in rows:
-        end = r[-1].end if r else at
-        padded.append(r + [Cell("", end, end) for _ in range(width - len(r))])
+    padded = [r + [Cell("", r[-1].end, r[-1].end) for _ in range(width - len(r))] for r in rows if r]
     return [list(col) for col in zip(*padded)]
 
 
 def _transposed_grids(blocks: list[Block], voc: _Vocab, ex: Extraction) -> dict[int, list[list[Cell]]]:
     """Block index -> its rows turned the template's way round, for every table 3 printed
     transposed (looked for in wide positional tables, whatever section they were put in: the
-    grid keeps a blank for every merged cell, so a column is a row of the template)."""
+    grid keeps a blank for every merged cell, so a column is a row of the template); no rows
+    for one whose columns cannot be told apart."""
     out: dict[int, list[list[Cell]]] = {}
     for i, b in enumerate(blocks):
         if (b.kind == "table" and b.positional and b.rows
                 and max(map(len, b.rows[:TRANSPOSED_HEAD_ROWS])) >= TRANSPOSED_WIDTH
                 and _is_transposed_t3(b.rows, voc)):
-            out[i] = _transpose(b.rows, b.start)
-            ex.warnings.append(f"table 3 at {b.start} is printed transposed (applicant types as rows): "
-                               "read column by column")
+            columns = _transpose(b.rows)
+            if _aligned(columns, voc):
+                out[i] = columns
+                ex.warnings.append(f"table 3 at {b.start} is printed transposed (applicant types as rows): "
+                                   "read column by column")
+            else:  # read the template's way, its values would be placed under the wrong rows
+                out[i] = []
+                ex.warnings.append(f"table 3 at {b.start} is printed transposed (applicant types as rows), "
+                                   "but its header rows do not line up with its values: not read")
     return out
 
 
