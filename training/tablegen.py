@@ -25,10 +25,9 @@ decimals, negative 本年增/减, full-width digits.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import html
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from nlp import templates as T
 
@@ -290,7 +289,7 @@ def transpose(grid: Grid) -> Grid:
     for r, row in enumerate(grid):
         for c, slot in enumerate(row):
             if slot.covered_by is None:
-                _place(out, c, r, dataclasses.replace(slot, colspan=slot.rowspan, rowspan=slot.colspan))
+                _place(out, c, r, replace(slot, colspan=slot.rowspan, rowspan=slot.colspan))
     for row in out:  # a row of the original printed short leaves its slots unset: blanks
         row.extend(Slot() for _ in range(len(grid) - len(row)))
     return out
