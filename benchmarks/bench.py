@@ -535,7 +535,7 @@ def markdown(res: dict) -> str:
         f"Speedup with `--jobs 2`: {b['speedup_jobs2']}× (the median of the rounds' own: "
         f"{_rounds(b['speedup_jobs2_rounds'])}). Without a model (`--model none`), in process: "
         f"{ip['no_model_reports_per_s']} reports/s. The best `batch --jobs 1` run took {b['jobs1']['seconds']} s: "
-        f"{b['jobs1'].get('user_s', '—')} s of CPU in user space and {b['jobs1'].get('system_s', '—')} s in the kernel "
+        f"{b['jobs1']['user_s']} s of CPU in user space and {b['jobs1']['system_s']} s in the kernel "
         "(making each summary file, the database's writes); the rest of the time it waited.",
         "",
         "## Growth with N (`batch --jobs 1`, fresh process each)",
