@@ -9,9 +9,9 @@ padded with prose to a typical 8 KB), then measures in one run:
   one worker, each in a fresh process that meets the files for the first time, reports/s per core
   and characters/s; the speedup of ``--jobs 2``;
 - the floor, over the same files: reading, decoding, NFKC and a dozen regex passes; our end-to-end
-  time is printed as a multiple of it. This machine's speed drifts by a quarter within minutes
-  (it is shared), so the floor is measured beside each end-to-end run, and the multiple is the
-  median over rounds of each run's time over its own floor;
+  time is printed as a multiple of it. This machine's speed drifts by a quarter within seconds
+  (it is shared), so the floor is timed in slices of files interleaved with each end-to-end run,
+  and the multiple is the median over rounds of each run's time over its own floor;
 - growth with N (batch of N files in a fresh process: rate and peak RSS, which must stay flat:
   results are streamed) and with document size (reports merged into one file up to 2 MB: time
   per MB must stay flat);
@@ -276,41 +276,85 @@ def in_process(paths: list[Path], model) -> float:
 
 
 # ------------------------------------------------------------------------------ child processes
+#: files per slice of the floor interleaved with an end-to-end run. The machine's speed drifts
+#: within seconds, and a floor run before (and after) a run of several seconds often met another
+#: speed than the run did (rounds of one benchmark gave 2.9-3.5x); a floor slice every 50 files
+#: meets the same speeds as the run around it
+SLICE = 50
+
+
 def _child_in_process(src: str, with_model: bool) -> None:
-    """In a fresh process: ``in_process`` over every file of ``src``, twice; prints both
-    passes' seconds as JSON. The first pass is the figure: like a batch, it meets each report
-    for the first time (the caches of repeated lines, row shapes and blocks hold only what
-    earlier reports printed); the second meets every line again, as a process that has seen
-    these very files does, and is given to show what those caches are worth."""
+    """In a fresh process: ``in_process`` over every file of ``src``, slice by slice, each
+    slice's floor timed just before it; then all files again. Prints the seconds as JSON.
+
+    The first pass is the figure: like a batch, it meets each report for the first time (the
+    caches of repeated lines, row shapes and blocks hold only what earlier reports printed);
+    the second meets every line again, as a process that has seen these very files does, and
+    is given to show what those caches are worth."""
     from nlp import batch, pipeline
 
     model = pipeline.get_model(None) if with_model else None  # loaded before the clock, as for the batch
     paths = list(batch.iter_files(Path(src)))
-    first = in_process(paths, model)
-    print(json.dumps({"seconds": first, "again_seconds": in_process(paths, model), "reports": len(paths)}))
+    floor_s = run_s = 0.0
+    floored = 0
+    for i in range(0, len(paths), SLICE):
+        part = paths[i:i + SLICE]
+        floor_s += floor(part)
+        floored += len(part)
+        run_s += in_process(part, model)
+    print(json.dumps({"seconds": run_s, "floor_seconds": floor_s, "floor_files": floored,
+                      "again_seconds": in_process(paths, model), "reports": len(paths)}))
 
 
-def _child_batch(src: str, out: str, jobs: int) -> None:
-    """In a fresh process: one batch; prints seconds, counts and peak RSS as JSON."""
+def _child_batch(src: str, out: str, jobs: int, interleave: bool = False) -> None:
+    """In a fresh process: one batch; prints seconds, counts and peak RSS as JSON.
+
+    ``interleave`` (one worker only: the batch then runs in this process): after every
+    ``SLICE`` results the floor of the next slice of files is timed, and its time and CPU
+    are taken out of the batch's."""
     from nlp import batch, pipeline
 
     pipeline.get_model(None)  # loaded before the clock starts, as a long batch amortizes it
     Path(out).mkdir(parents=True, exist_ok=True)
     db = _store(Path(out))  # as `gkreport batch` does by default: summaries into the database too
+    files = list(batch.iter_files(Path(src))) if interleave else []  # in the order the batch takes them
+    spent = {"seconds": 0.0, "user_s": 0.0, "system_s": 0.0, "floor": 0.0, "floor_files": 0, "results": 0}
+
+    def floor_slice(start: int) -> None:
+        a, t = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+        part = files[start:start + SLICE]
+        spent["floor"] += floor(part)
+        spent["floor_files"] += len(part)
+        b = resource.getrusage(resource.RUSAGE_SELF)
+        spent["seconds"] += time.perf_counter() - t
+        spent["user_s"] += b.ru_utime - a.ru_utime
+        spent["system_s"] += b.ru_stime - a.ru_stime
+
+    def on_result(task, result) -> None:
+        spent["results"] += 1
+        if spent["results"] % SLICE == 0 and spent["results"] < len(files):
+            floor_slice(spent["results"])
+
+    if interleave:
+        floor_slice(0)  # the first slice's floor, just before the batch (and outside its clock)
+        spent.update(seconds=0.0, user_s=0.0, system_s=0.0)
     r0 = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
     options = {"model": None}  # what `gkreport batch` passes: the shipped model
     stats = batch.run(Path(src), Path(out), jobs=jobs, options=options, progress=False,
-                      sink=db.sink if db is not None else None, commit=db.commit if db is not None else None)
+                      sink=db.sink if db is not None else None, commit=db.commit if db is not None else None,
+                      on_result=on_result if interleave else None)
     if db is not None:
         db.close()
-    dt = time.perf_counter() - t0
+    dt = time.perf_counter() - t0 - spent["seconds"]
     ru = resource.getrusage(resource.RUSAGE_SELF)
     # this process's CPU time in the batch (with --jobs 1, all of it): what the kernel took
     # (file creation, the database's writes) shows apart from the analysis
     print(json.dumps({"seconds": dt, "done": stats.done, "errors": stats.errors,
                       "maxrss_mib": round(ru.ru_maxrss / 1024, 1),
-                      "user_s": round(ru.ru_utime - r0.ru_utime, 3), "system_s": round(ru.ru_stime - r0.ru_stime, 3)}))
+                      "user_s": round(ru.ru_utime - r0.ru_utime - spent["user_s"], 3),
+                      "system_s": round(ru.ru_stime - r0.ru_stime - spent["system_s"], 3),
+                      **({"floor_seconds": spent["floor"], "floor_files": spent["floor_files"]} if interleave else {})}))
 
 
 def run_child(fn: str, *args) -> dict:
@@ -323,10 +367,10 @@ def run_child(fn: str, *args) -> dict:
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
-def batch_run(src: Path, out: Path, jobs: int) -> dict:
+def batch_run(src: Path, out: Path, jobs: int, interleave: bool = False) -> dict:
     if out.exists():
         shutil.rmtree(out)
-    return run_child("_child_batch", str(src), str(out), jobs)
+    return run_child("_child_batch", str(src), str(out), jobs, interleave)
 
 
 # ------------------------------------------------------------------------------ CLI
@@ -424,18 +468,15 @@ def run(cfg: Config, workdir: Path, log=print) -> dict:
     res["stages"] = st
     log("stages (ms/report): " + ", ".join(f"{k} {v['ms_per_report']}" for k, v in st["stages"].items()))
 
-    # each end-to-end run beside a floor run: its multiple is taken against the machine's speed
-    # of that moment (the best of each, from different moments, is given too)
-    # in process: each round in a fresh process, as a batch is, so that no run reads documents
+    # each end-to-end run against the floor timed in slices interleaved with it, so that both
+    # meet the same speeds of the machine (the best of each, from different rounds, is given too).
+    # In process: each round in a fresh process, as a batch is, so that no run reads documents
     # whose lines an earlier run left in the caches (it was measured in this process, after the
-    # stage timings had read the same files: 3.25x the floor then, where a first pass gave more)
-    pairs, again = [], []
+    # stage timings had read the same files)
     corpus = str(workdir / "corpus")
-    for _ in range(cfg.rounds):
-        f = floor(paths)
-        r = run_child("_child_in_process", corpus, True)
-        pairs.append((f, r["seconds"]))
-        again.append(r["again_seconds"])
+    children = [run_child("_child_in_process", corpus, True) for _ in range(cfg.rounds)]
+    pairs = [(r["floor_seconds"], r["seconds"]) for r in children]
+    again = [r["again_seconds"] for r in children]
     fl = min(f for f, _ in pairs)
     e2e = min(e for _, e in pairs)
     e2e_none = run_child("_child_in_process", corpus, False)["seconds"]
@@ -447,19 +488,19 @@ def run(cfg: Config, workdir: Path, log=print) -> dict:
         "chars_per_s": round(chars / e2e), **_multiples(pairs),
         "no_model_reports_per_s": round(len(paths) / e2e_none, 1),
         "again_reports_per_s": round(len(paths) / min(again), 1),
+        "floor_files": [r["floor_files"] for r in children],
     }
     log(f"floor {len(paths) / fl:.0f} reports/s; in process {len(paths) / e2e:.0f} reports/s "
         f"({res['in_process']['x_floor']}x the floor, rounds {res['in_process']['x_floor_rounds']}); "
         f"without a model {len(paths) / e2e_none:.0f} reports/s")
 
-    # a batch between two floor runs (their mean is its floor); every output folder is kept
-    # to the end: on ext4, files made just after thousands were deleted wait on the inode
-    # allocator (0.5-0.7 ms each here), which would charge the bench's own cleanup to the batch
+    # a batch with its floor interleaved (its slices taken out of the batch's time); every output
+    # folder is kept to the end: on ext4, files made just after thousands were deleted wait on the
+    # inode allocator (0.5-0.7 ms each here), which would charge the bench's own cleanup to the batch
     runs1, runs2 = [], []
     for k in range(cfg.rounds):
-        before = floor(paths)
-        b = batch_run(workdir / "corpus", workdir / f"out1.{k}", 1)
-        runs1.append(((before + floor(paths)) / 2, b))
+        b = batch_run(workdir / "corpus", workdir / f"out1.{k}", 1, interleave=True)
+        runs1.append((b["floor_seconds"], b))
         # --jobs 2 in the same round: the speedup is this round's (a best --jobs 1 run of three
         # over a single --jobs 2 run, as before, leaned on whichever caught the quieter moment)
         runs2.append(batch_run(workdir / "corpus", workdir / f"out2.{k}", 2))
@@ -471,7 +512,8 @@ def run(cfg: Config, workdir: Path, log=print) -> dict:
                   "chars_per_s": round(chars / b1["seconds"]),
                   **_multiples([(f, b["seconds"]) for f, b in runs1], best_floor=fl),
                   "maxrss_mib": b1["maxrss_mib"], "errors": b1["errors"],
-                  "user_s": b1["user_s"], "system_s": b1["system_s"]},
+                  "user_s": b1["user_s"], "system_s": b1["system_s"],
+                  "floor_files": [b["floor_files"] for _, b in runs1]},
         "jobs2": {"seconds": round(b2["seconds"], 3), "reports_per_s": round(b2["done"] / b2["seconds"], 1),
                   "per_core": round(b2["done"] / b2["seconds"] / 2, 1), "errors": b2["errors"]},
         "speedup_jobs2": round(statistics.median(speedups), 2),
@@ -550,9 +592,10 @@ def markdown(res: dict) -> str:
         f"| {b['jobs1']['x_floor_best']} |",
         f"| `batch --jobs 2` | {b['jobs2']['reports_per_s']} | {b['jobs2']['per_core']} | | | | |",
         "",
-        "Reports/s: the best of the rounds. × floor: the median over rounds of a run's time over a floor "
-        "run's beside it (before it; for the batch, the mean of one before and one after), as the "
-        "machine's speed drifts; best / best: the best run over the best floor, from different moments.",
+        f"Reports/s: the best of the rounds. × floor: the median over rounds of a run's time over the floor's "
+        f"over the same files, timed in slices of {SLICE} files interleaved with the run (the batch's slices "
+        "taken out of its time), as the machine's speed drifts within seconds; best / best: the best run over "
+        "the best floor, from different rounds.",
         "",
         f"Speedup with `--jobs 2`: {b['speedup_jobs2']}× (the median of the rounds' own: "
         f"{_rounds(b['speedup_jobs2_rounds'])}). In process, each round is a fresh process reading the files "

@@ -20,8 +20,10 @@ def test_small_benchmark_reports_every_figure(tmp_path):
     for key in ("floor", "in_process", "batch", "scale_n", "doc_size", "cli", "machine"):
         assert res[key], key
     assert res["batch"]["jobs1"]["errors"] == 0 and res["in_process"]["x_floor"] > 0
-    for figures in (res["in_process"], res["batch"]["jobs1"]):  # each end-to-end run beside its own floor run
+    for figures in (res["in_process"], res["batch"]["jobs1"]):  # each end-to-end run against its own floor
         assert len(figures["x_floor_rounds"]) == bench.SMALL.rounds and figures["x_floor_best"] > 0
+        # the floor's slices, interleaved with the run, cover every file once
+        assert figures["floor_files"] == [res["corpus"]["reports"]] * bench.SMALL.rounds
     assert res["batch"]["jobs1"]["user_s"] > 0 and res["batch"]["jobs1"]["system_s"] >= 0
     assert len(res["batch"]["speedup_jobs2_rounds"]) == bench.SMALL.rounds and res["batch"]["speedup_jobs2"] > 0
     assert [r["n"] for r in res["scale_n"]] == list(bench.SMALL.scale)
