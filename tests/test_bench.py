@@ -27,6 +27,7 @@ def test_small_benchmark_reports_every_figure(tmp_path):
     assert res["batch"]["jobs1"]["user_s"] > 0 and res["batch"]["jobs1"]["system_s"] >= 0
     assert len(res["batch"]["speedup_jobs2_rounds"]) == bench.SMALL.rounds and res["batch"]["speedup_jobs2"] > 0
     assert [r["n"] for r in res["scale_n"]] == list(bench.SMALL.scale)
+    assert all(r["x_floor"] > 0 for r in res["scale_n"])
     md = (tmp_path / "results.md").read_text(encoding="utf-8")
     assert "× floor" in md and res["machine"]["cpu"] in md
 
