@@ -2,10 +2,11 @@
 
 Every input ends as a summary (``OUTDIR/<relative path>.json``) or an error record (a
 line of ``OUTDIR/errors.jsonl``); nothing is lost. Results are written by this (parent)
-process as workers finish them: each summary atomically (temp file + rename), then a
-line in the index ``OUTDIR/index.jsonl`` (path, content hash, status). A re-run skips
-every input whose path and content hash are already in the index, so a batch stopped by
-Ctrl-C or ``kill -9`` finishes the rest without redoing or duplicating anything.
+process as workers finish them (in groups when a database is written too): each summary
+atomically (temp file + rename), then a line in the index ``OUTDIR/index.jsonl`` (path,
+content hash, status). A re-run skips every input whose path and content hash are already
+in the index, so a batch stopped by Ctrl-C or ``kill -9`` finishes the rest without redoing
+or duplicating anything.
 """
 
 from __future__ import annotations
@@ -204,10 +205,10 @@ def run(
     try:
         # unbuffered: a line is on disk when written, and a failed write leaves nothing to retry
         with open(index_path, "ab", buffering=0) as index, open(errors_path, "ab", buffering=0) as errors:
-            log = _Log(index_path, index, errors_path, errors, commit)
+            log = _Log(out, index_path, index, errors_path, errors, sink, commit)
             try:
                 for task, result in _execute(tasks, jobs, options):
-                    log.add(_commit(out, task, result, log, sink))
+                    log.add(task, result)
                     if result["ok"]:
                         stats.done += 1
                     else:
@@ -231,39 +232,67 @@ def run(
     return stats
 
 
-#: with a committing sink: results per commit, and the longest a result waits for one
+#: with a committing sink: results per commit, and the longest a result waits for one. A group
+#: is held in memory (~64 x 40 KB of summary text) and written in one stretch: 1,000 reports with
+#: the shipped model, 20 runs alternating with writing each result as it came, took 8-16% less
+#: time in all but one pair (user CPU -10%, kernel -23% over the last 6 pairs); 16 or 256 were
+#: no better than 64
 GROUP = 64
 GROUP_SECONDS = 2.0
 
 
 class _Log:
-    """The index and error log of a batch; index lines wait for the sink's commit."""
+    """What a batch writes for its results: summary files, the sink, the index and error log.
 
-    def __init__(self, index_path: Path, index, errors_path: Path, errors, commit: Callable[[], None] | None) -> None:
+    With a committing sink, results are held until their group is complete and then written
+    together: the files, the sink's rows, one commit, the index lines. The database's work then
+    runs in one stretch per group instead of between two analyses, each evicting the other's
+    data from the CPU's caches (see ``GROUP``). Without one, each result is written as it comes."""
+
+    def __init__(self, out: Path, index_path: Path, index, errors_path: Path, errors,
+                 sink: Callable[[Task, dict], None] | None, commit: Callable[[], None] | None) -> None:
+        self.out = out
         self.index_path, self.index = index_path, index
         self.errors_path, self.errors = errors_path, errors
-        self.commit = commit
-        self.pending: list[dict] = []
+        self.sink, self.commit = sink, commit
+        self.pending: list[tuple[Task, dict]] = []
         self.since = time.monotonic()
 
     def error(self, record: dict) -> None:
         self._write(self.errors_path, self.errors, [record])
 
-    def add(self, record: dict) -> None:
-        self.pending.append(record)
+    def add(self, task: Task, result: dict) -> None:
+        self.pending.append((task, result))
         if self.commit is None or len(self.pending) >= GROUP or time.monotonic() - self.since >= GROUP_SECONDS:
             self.flush()
 
     def flush(self, quiet: bool = False) -> None:
+        """Write the results held, in order. On a failure (E301 a file, E302 the sink, or an
+        interrupt) what was written before it is still committed and listed; the rest is not
+        written, so it is done again by the next run."""
+        held, self.pending = self.pending, []
+        records: list[dict] = []
         try:
-            if self.commit is not None and self.pending:
+            for task, result in held:
+                records.append(_commit(self.out, task, result, self, self.sink))
+        except BaseException as e:
+            self._list(records, quiet=True)
+            if not (quiet and isinstance(e, GkError)):
+                raise
+            return
+        self._list(records, quiet)
+
+    def _list(self, records: list[dict], quiet: bool) -> None:
+        """Commit the sink's writes, then list ``records`` in the index."""
+        try:
+            if self.commit is not None and records:
                 self.commit()  # E302 on failure: these results are then not listed, so redone
-            self._write(self.index_path, self.index, self.pending)
+            self._write(self.index_path, self.index, records)
         except GkError:
             if not quiet:
                 raise
-        self.pending = []
-        self.since = time.monotonic()
+        finally:
+            self.since = time.monotonic()
 
     @staticmethod
     def _write(path: Path, fh, records: list[dict]) -> None:

@@ -364,6 +364,29 @@ def test_a_crash_between_database_and_index_redoes_the_report_once(tmp_path):
     _check_once(out, inputs)
 
 
+def test_a_file_that_cannot_be_written_mid_group_keeps_what_came_before_it(tmp_path):
+    """A group's results are written together: when one summary file cannot be written, those
+    before it are committed and listed, it and those after it are not, and a re-run does the
+    rest, each once."""
+    inputs = _small_corpus(tmp_path, 20)
+    out = tmp_path / "out"
+    order = [f.relative_to(inputs).as_posix() for f in batch.iter_files(inputs)]  # as one worker takes them
+    blocked = batch.summary_path(out, order[7])
+    (blocked / "in-the-way").mkdir(parents=True)  # a folder where the 8th summary goes
+    s = store.Store.open(out / store.DEFAULT_NAME, deferred=True)
+    with pytest.raises(GkError) as e:
+        batch.run(inputs, out, jobs=1, progress=False, options={"model": "none"}, sink=s.sink, commit=s.commit)
+    assert e.value.code == "E301" and str(blocked) in str(e.value)
+    assert [r["path"] for r in batch.read_jsonl(out / batch.INDEX)] == order[:7]
+    assert _counts(s.con)["sources"] + _counts(s.con)["errors"] == 7
+    assert not s.con.in_transaction
+    shutil.rmtree(blocked)
+    again = batch.run(inputs, out, jobs=1, progress=False, options={"model": "none"}, sink=s.sink, commit=s.commit)
+    assert again.skipped == 7 and again.done + again.errors == len(order) - 7
+    s.close()
+    _check_once(out, inputs)
+
+
 def test_sigkill_mid_batch_then_rerun_leaves_every_report_once(tmp_path):
     inputs = _small_corpus(tmp_path)
     out = tmp_path / "out"
