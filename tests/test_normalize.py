@@ -107,3 +107,15 @@ def test_page_number_lines_hold_a_hint(text):
         assert any(c in m.group() for c in P.PAGE_NUMBER_HINT_CHARS)
     expected = P.PAGE_NUMBER_LINE.sub(lambda m: " " * len(m.group()), text)
     assert N.blank_page_numbers(text) == expected
+
+
+def test_converting_traditional_script_reads_the_dictionary_without_importing_zhconv():
+    """zhconv's import loads pkg_resources (~0.1 s): a process that meets a traditional report
+    reads the package's dictionary file instead."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from nlp import normalize; assert normalize.to_simplified('網站資訊公開') == '网站资讯公开'; "
+            "assert 'zhconv' not in sys.modules and 'pkg_resources' not in sys.modules, sorted(sys.modules)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
