@@ -142,3 +142,30 @@ def test_unwritable_output_is_a_clear_error(tmp_path):
     with pytest.raises(GkError) as info:
         batch.run(src, target, jobs=1, progress=False)
     assert info.value.code == "E301" and str(target) in str(info.value)
+
+
+def test_a_batch_collects_less_often_and_gives_the_collector_back_as_it_was(tmp_path):
+    """While a batch runs here, the collector's first threshold is GC_THRESHOLD; after it (even
+    one that failed) the caller's thresholds are back."""
+    import gc
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        name, data = bench.make_report(i)
+        (src / name).write_bytes(data)
+    before = gc.get_threshold()
+    seen = []
+    try:
+        gc.set_threshold(500, 7, 9)
+        batch.run(src, tmp_path / "out", jobs=1, progress=False, on_result=lambda t, r: seen.append(gc.get_threshold()))
+        assert seen == [(batch.GC_THRESHOLD, 7, 9)] * 3 and gc.get_threshold() == (500, 7, 9)
+
+        def fail(task, result):
+            raise RuntimeError("a failing sink")
+
+        with pytest.raises(RuntimeError):
+            batch.run(src, tmp_path / "out2", jobs=1, progress=False, sink=fail)
+        assert gc.get_threshold() == (500, 7, 9)
+    finally:
+        gc.set_threshold(*before)
