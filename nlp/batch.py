@@ -236,8 +236,9 @@ def run(
 
 #: the collector's first threshold while a batch runs here and in its local workers (Python's:
 #: 700). A report's objects outlive a young collection, so each is promoted and, with the default,
-#: a batch of 1,000 reports ran ~970 young and 7-8 full collections, 0.47 s in all; with 10,000,
-#: 31 young and no full one, 0.14 s (the shipped model, timed with gc.callbacks, two runs each).
+#: a batch of 1,000 reports ran ~970 young and 7-8 full collections, 0.41-0.47 s in all; with
+#: 10,000, 32 young and no full one, 0.14-0.17 s (the shipped model, timed with gc.callbacks, five
+#: runs each); peak RSS 109 -> 115 MiB.
 #: Garbage in cycles, which only the collector frees, is rare here (a few objects per collection).
 GC_THRESHOLD = 10_000
 
