@@ -243,11 +243,18 @@ def run(
 GC_THRESHOLD = 10_000
 
 
-@contextlib.contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Raise the collector's first threshold to GC_THRESHOLD for the block (never lower it)."""
+def _collect_less() -> tuple[int, int, int]:
+    """Raise the collector's first threshold to GC_THRESHOLD (never lower it); returns the
+    thresholds it had."""
     old = gc.get_threshold()
     gc.set_threshold(max(old[0], GC_THRESHOLD), *old[1:])
+    return old
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """``_collect_less`` for the block; the thresholds it had are back after it."""
+    old = _collect_less()
     try:
         yield
     finally:
@@ -410,8 +417,8 @@ def _on_dask(unique: list[Task], options: dict, scheduler: str | None) -> Iterat
 def _tagged(i: int, path: str, options: dict, local: bool = False) -> tuple[int, dict]:
     """``_work`` in a worker process, with the result's index. A local worker is this batch's
     own process and keeps the batch's threshold for the collector (a Dask worker is left as is)."""
-    if local and gc.get_threshold()[0] < GC_THRESHOLD:
-        gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
+    if local:
+        _collect_less()
     return i, _work(path, options)
 
 
